@@ -1,0 +1,100 @@
+"""Reading the register and taking its state as of a time.
+
+A register directory holds one Parquet dataset per table (`<dir>/<table>/`), each an
+append-only sequence of report versions. `as_of` is the one definition of "the register as of T"
+that every job uses: per object id the latest version reported at or before T, dropping
+objects whose latest version is a deletion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import DataType
+
+from lprflow.schemas import TABLE_NAMES, Table, table
+
+
+class RegisterError(ValueError):
+    """The register on disk does not match the data model; the message names file, table, column."""
+
+
+def parse_time(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
+    """An as-of time from the CLI: ISO date (midnight UTC, end-exclusive day start) or timestamp."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    text = value.strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"not an ISO date or timestamp: '{text}'") from exc
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return parsed
+
+
+def _compatible(found: DataType, wanted: DataType) -> bool:
+    if found == wanted:
+        return True
+    numeric = {"integer", "long", "short", "byte"}
+    return found.typeName() in numeric and wanted.typeName() in numeric
+
+
+def conform(df: DataFrame, spec: Table, source: str) -> DataFrame:
+    """Select the table's columns in schema order, or fail naming the file, table and column."""
+    have = {f.name: f.dataType for f in df.schema.fields}
+    for field in spec.schema.fields:
+        if field.name not in have:
+            raise RegisterError(f"{source}: table '{spec.name}' has no column '{field.name}'")
+        if not _compatible(have[field.name], field.dataType):
+            raise RegisterError(
+                f"{source}: table '{spec.name}' column '{field.name}' is "
+                f"{have[field.name].simpleString()}, expected {field.dataType.simpleString()}"
+            )
+    return df.select([F.col(f.name).cast(f.dataType).alias(f.name) for f in spec.schema.fields])
+
+
+def read_table(spark: SparkSession, register_dir: str | Path, name: str) -> DataFrame:
+    """All report versions of one table, checked against its schema."""
+    spec = table(name)
+    path = Path(register_dir) / name
+    if not path.exists():
+        raise RegisterError(f"{path}: register table '{name}' not found in {register_dir}")
+    return conform(spark.read.parquet(str(path)), spec, str(path))
+
+
+def read_register(spark: SparkSession, register_dir: str | Path) -> dict[str, DataFrame]:
+    """Every table of a register directory (all versions)."""
+    return {name: read_table(spark, register_dir, name) for name in TABLE_NAMES}
+
+
+def as_of(versions: DataFrame, name: str, at: dt.datetime | str | None) -> DataFrame:
+    """The current state of one table at time `at` (None = everything reported).
+
+    Ties on `reported_at` resolve deterministically: a deletion wins, then the larger row.
+    """
+    spec = table(name)
+    at = parse_time(at)
+    rows = versions if at is None else versions.where(F.col("reported_at") <= F.lit(at))
+    payload = [c for c in spec.columns if c not in (spec.key, "reported_at", "deleted")]
+    latest = rows.groupBy(spec.key).agg(
+        F.max(F.struct(F.col("reported_at"), F.col("deleted"), *[F.col(c) for c in payload])).alias("v")
+    )
+    return latest.where(~F.col("v.deleted")).select(
+        *[F.col(spec.key) if c == spec.key else F.col(f"v.{c}").alias(c) for c in spec.columns]
+    )
+
+
+def register_as_of(tables: dict[str, DataFrame], at: dt.datetime | str | None) -> dict[str, DataFrame]:
+    """as_of applied to every table of a register."""
+    return {name: as_of(df, name, at) for name, df in tables.items()}
+
+
+def month_of(ts: Column) -> Column:
+    """'YYYY-MM' of a timestamp column."""
+    return F.date_format(ts, "yyyy-MM")

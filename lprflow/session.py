@@ -1,0 +1,65 @@
+"""The one Spark session factory, driven by the profiles in conf/spark.yaml."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from pyspark.sql import SparkSession
+
+from lprflow.config import ConfigError, load_yaml
+
+
+class JavaMissingError(RuntimeError):
+    """Spark needs a Java 17 runtime."""
+
+
+def _check_java() -> None:
+    if os.environ.get("JAVA_HOME") or shutil.which("java"):
+        return
+    raise JavaMissingError(
+        "Java 17 is required by Spark but no `java` was found on PATH and JAVA_HOME is unset. "
+        "Install it, e.g. `sudo apt-get install openjdk-17-jre-headless` (Debian/Ubuntu) or "
+        "`brew install openjdk@17` (macOS), then retry."
+    )
+
+
+def profile_conf(profile: str) -> tuple[str | None, dict[str, str]]:
+    """(master, conf) of a named profile in conf/spark.yaml."""
+    profiles = load_yaml("spark.yaml").get("profiles", {})
+    if profile not in profiles:
+        raise ConfigError(f"conf/spark.yaml: unknown Spark profile '{profile}' (have {sorted(profiles)})")
+    entry = profiles[profile] or {}
+    return entry.get("master"), {str(k): str(v) for k, v in (entry.get("conf") or {}).items()}
+
+
+def get_spark(
+    profile: str | None = None, app_name: str = "lprflow", overrides: dict[str, str] | None = None
+) -> SparkSession:
+    """Build (or reuse) the session for a profile.
+
+    The profile defaults to $LPRFLOW_SPARK_PROFILE, else `local`. Under spark-submit (a master
+    already set by the launcher) the profile's master is ignored and keys the launcher set win,
+    so nothing here fights a cluster's own settings.
+    """
+    _check_java()
+    profile = profile or os.environ.get("LPRFLOW_SPARK_PROFILE", "local")
+    master, conf = profile_conf(profile)
+    conf.update(overrides or {})
+    # spark-submit starts the Python driver through a gateway it already configured
+    launched_by_submit = os.environ.get("PYSPARK_GATEWAY_PORT") is not None
+    builder = SparkSession.builder.appName(app_name)
+    if not launched_by_submit:
+        if master:
+            builder = builder.master(master)
+        for key, value in conf.items():
+            builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    if launched_by_submit:
+        # the launcher's explicit settings win; fill only the SQL keys it left unset
+        submitted = spark.sparkContext.getConf()
+        for key, value in conf.items():
+            if key.startswith("spark.sql.") and not submitted.contains(key):
+                spark.conf.set(key, value)
+    spark.sparkContext.setLogLevel(os.environ.get("LPRFLOW_SPARK_LOGLEVEL", "WARN"))
+    return spark
