@@ -157,14 +157,18 @@ class Reference:
 
     @cached_property
     def sks_codes(self) -> DataFrame:
-        rows = _rows(self.folder / "sks_codes.csv", ["code", "text", "valid_from", "valid_to"],
-                     {"valid_from", "valid_to"})
+        rows = _rows(
+            self.folder / "sks_codes.csv", ["code", "text", "valid_from", "valid_to"], {"valid_from", "valid_to"}
+        )
         return self.spark.createDataFrame(rows, SKS_SCHEMA)
 
     @cached_property
     def code_lists(self) -> DataFrame:
-        rows = _rows(self.folder / "sks_code_lists.csv", ["list_name", "code", "valid_from", "valid_to"],
-                     {"valid_from", "valid_to"})
+        rows = _rows(
+            self.folder / "sks_code_lists.csv",
+            ["list_name", "code", "valid_from", "valid_to"],
+            {"valid_from", "valid_to"},
+        )
         return self.spark.createDataFrame(rows, LIST_SCHEMA)
 
     @cached_property
@@ -182,9 +186,9 @@ class Reference:
     def code_info(self) -> DataFrame:
         """code → validity and the code lists it belongs to (with each membership's validity)."""
         lists = self.code_lists.groupBy("code").agg(
-            F.sort_array(
-                F.collect_list(F.struct(F.col("list_name").alias("name"), "valid_from", "valid_to"))
-            ).alias("lists")
+            F.sort_array(F.collect_list(F.struct(F.col("list_name").alias("name"), "valid_from", "valid_to"))).alias(
+                "lists"
+            )
         )
         return (
             self.sks_codes.select("code", "valid_from", "valid_to")

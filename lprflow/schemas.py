@@ -25,7 +25,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
-S, TS, D, B, I = StringType(), TimestampType(), DateType(), BooleanType(), IntegerType()
+S, TS, D, B, INT = StringType(), TimestampType(), DateType(), BooleanType(), IntegerType()
 CODES = ArrayType(StringType())
 
 
@@ -66,13 +66,17 @@ TABLES: dict[str, Table] = {
     t.name: t
     for t in [
         _table(
-            "patient", "patient_id", None,
+            "patient",
+            "patient_id",
+            None,
             _f("cpr", S),  # personnummer DDMMYYSSSS; never logged
             _f("birth_date", D),  # foedselsdato
-            _f("sex", I),  # 1 male, 2 female (parity of the CPR's last digit)
+            _f("sex", INT),  # 1 male, 2 female (parity of the CPR's last digit)
         ),
         _table(
-            "bopael", "bopael_id", "patient_id",  # UofficielBopael
+            "bopael",
+            "bopael_id",
+            "patient_id",  # UofficielBopael
             _f("patient_id", S, False),
             _f("municipality_code", S),  # kommuneKode
             _f("country_code", S),  # landeKode
@@ -80,7 +84,9 @@ TABLES: dict[str, Table] = {
             _f("valid_to", D),  # slutDato
         ),
         _table(
-            "forloebselement", "forloebselement_id", "patient_id",
+            "forloebselement",
+            "forloebselement_id",
+            "patient_id",
             _f("patient_id", S, False),
             _f("start_time", TS),
             _f("end_time", TS),
@@ -93,7 +99,9 @@ TABLES: dict[str, Table] = {
             _f("reporter_type", S),  # LPR | PRIVATE | DUSAS_ABROAD | DUSAS_SPECIALITY
         ),
         _table(
-            "kontakt", "kontakt_id", "forloebselement_id",
+            "kontakt",
+            "kontakt_id",
+            "forloebselement_id",
             _f("forloebselement_id", S, False),
             _f("patient_id", S, False),
             _f("start_time", TS),
@@ -106,7 +114,9 @@ TABLES: dict[str, Table] = {
             _f("henvisning_id", S),
         ),
         _table(
-            "diagnose", "diagnose_id", "kontakt_id",
+            "diagnose",
+            "diagnose_id",
+            "kontakt_id",
             _f("kontakt_id", S, False),
             _f("role", S),  # A = the contact's aktionsdiagnose slot, B = a bidiagnose
             _f("code", S),  # kode.primaerKode
@@ -118,7 +128,9 @@ TABLES: dict[str, Table] = {
             _f("local_recurrences", CODES),  # lokalRecidiver
         ),
         _table(
-            "procedure", "procedure_id", "forloebselement_id",
+            "procedure",
+            "procedure_id",
+            "forloebselement_id",
             _f("forloebselement_id", S, False),
             _f("kontakt_id", S),  # null: the procedure hangs directly on the forløbselement
             _f("code", S),
@@ -135,7 +147,9 @@ TABLES: dict[str, Table] = {
             _f("betalingsoplysning_id", S),
         ),
         _table(
-            "henvisning", "henvisning_id", "patient_id",
+            "henvisning",
+            "henvisning_id",
+            "patient_id",
             _f("patient_id", S, False),
             _f("time", TS),  # tidspunkt
             _f("reason_code", S),  # aarsag.primaerKode
@@ -145,7 +159,9 @@ TABLES: dict[str, Table] = {
             _f("referring_unit", S),
         ),
         _table(
-            "opholdsadresse", "opholdsadresse_id", "kontakt_id",
+            "opholdsadresse",
+            "opholdsadresse_id",
+            "kontakt_id",
             _f("kontakt_id", S, False),
             _f("start_time", TS),
             _f("end_time", TS),
@@ -153,7 +169,9 @@ TABLES: dict[str, Table] = {
             _f("absence", S),  # fravaer
         ),
         _table(
-            "betalingsoplysning", "betalingsoplysning_id", "forloebselement_id",
+            "betalingsoplysning",
+            "betalingsoplysning_id",
+            "forloebselement_id",
             _f("forloebselement_id", S, False),
             _f("kontakt_id", S),  # null when it belongs to a procedure on the forløbselement
             _f("start_time", TS),
@@ -163,13 +181,17 @@ TABLES: dict[str, Table] = {
             _f("specialisation_level", S),  # specialiseringNiveau
         ),
         _table(
-            "forloebsmarkoer", "forloebsmarkoer_id", "forloebselement_id",
+            "forloebsmarkoer",
+            "forloebsmarkoer_id",
+            "forloebselement_id",
             _f("forloebselement_id", S, False),
             _f("code", S),
             _f("time", TS),
         ),
         _table(
-            "resultatindberetning", "resultatindberetning_id", "forloebselement_id",
+            "resultatindberetning",
+            "resultatindberetning_id",
+            "forloebselement_id",
             _f("forloebselement_id", S, False),
             _f("name", S),  # RAA01..RAA10
             _f("trigger_type", S),  # forloebselement | kontakt | diagnose | procedure | forloebsmarkoer
@@ -178,7 +200,9 @@ TABLES: dict[str, Table] = {
             _f("cause_end_time", TS),  # aarsagSlutTidspunkt
         ),
         _table(
-            "resultat", "resultat_id", "resultatindberetning_id",
+            "resultat",
+            "resultat_id",
+            "resultatindberetning_id",
             _f("resultatindberetning_id", S, False),
             _f("type", S),
             _f("value", S),

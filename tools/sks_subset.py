@@ -153,7 +153,14 @@ CODES = [
     ("BRSP1", "Psykoterapeutisk samtale", OLD, "", "proc.act", "illustrative"),
     ("ZZ0149", "Kontrolundersøgelse", OLD, "", "proc.act", "illustrative"),
     ("ZZ0185", "Færdigbehandlet, venter på kommunal plads", LPR3, "", "proc.act proc.sluttid", "illustrative"),
-    ("BVAA33", "Tvangstilbageholdelse af somatisk inhabil patient", LPR3, "", "proc.act proc.inhabil.subb", "illustrative"),
+    (
+        "BVAA33",
+        "Tvangstilbageholdelse af somatisk inhabil patient",
+        LPR3,
+        "",
+        "proc.act proc.inhabil.subb",
+        "illustrative",
+    ),
 ]
 
 

@@ -34,25 +34,90 @@ def main() -> None:
             hosp = f"{region}{h:02d}0000000"
             rows.append([hosp, name, "", hosp, name, region, "false", "hospital", "hospital", "2005-01-01", ""])
             for suffix, dname, spec, kind in DEPARTMENTS:
-                rows.append([f"{region}{h:02d}{suffix}00000", f"{name}, {dname}", hosp, hosp, name, region,
-                             "false", spec, kind, "2005-01-01", ""])
+                rows.append(
+                    [
+                        f"{region}{h:02d}{suffix}00000",
+                        f"{name}, {dname}",
+                        hosp,
+                        hosp,
+                        name,
+                        region,
+                        "false",
+                        spec,
+                        kind,
+                        "2005-01-01",
+                        "",
+                    ]
+                )
             # a department closed before LPR3 (for SOR-validity rules)
-            rows.append([f"{region}{h:02d}9900000", f"{name}, Lukket afsnit", hosp, hosp, name, region,
-                         "false", "intern medicin", "somatic", "2005-01-01", "2018-12-31"])
+            rows.append(
+                [
+                    f"{region}{h:02d}9900000",
+                    f"{name}, Lukket afsnit",
+                    hosp,
+                    hosp,
+                    name,
+                    region,
+                    "false",
+                    "intern medicin",
+                    "somatic",
+                    "2005-01-01",
+                    "2018-12-31",
+                ]
+            )
         psych = f"{region}900000000"
         pname = f"Psykiatrien, region {region}"
         rows.append([psych, pname, "", psych, pname, region, "true", "hospital", "hospital", "2005-01-01", ""])
         for suffix, dname in [("01", "Voksenpsykiatri"), ("02", "Børne- og ungdomspsykiatri")]:
-            rows.append([f"{region}90{suffix}00000", f"{pname}, {dname}", psych, psych, pname, region, "true",
-                         "psykiatri", "psychiatric", "2005-01-01", ""])
+            rows.append(
+                [
+                    f"{region}90{suffix}00000",
+                    f"{pname}, {dname}",
+                    psych,
+                    psych,
+                    pname,
+                    region,
+                    "true",
+                    "psykiatri",
+                    "psychiatric",
+                    "2005-01-01",
+                    "",
+                ]
+            )
         hospice = f"{region}950000000"
-        rows.append([hospice, f"Hospice, region {region}", "", hospice, f"Hospice, region {region}", region,
-                     "false", "palliativ medicin", "hospice", "2005-01-01", ""])
+        rows.append(
+            [
+                hospice,
+                f"Hospice, region {region}",
+                "",
+                hospice,
+                f"Hospice, region {region}",
+                region,
+                "false",
+                "palliativ medicin",
+                "hospice",
+                "2005-01-01",
+                "",
+            ]
+        )
     out = Path(__file__).resolve().parents[1] / "reference" / "sor_units.csv"
     with out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["sor_id", "name", "parent_id", "hospital_id", "hospital_name", "region_code",
-                    "psychiatric", "specialty", "kind", "valid_from", "valid_to"])
+        w.writerow(
+            [
+                "sor_id",
+                "name",
+                "parent_id",
+                "hospital_id",
+                "hospital_name",
+                "region_code",
+                "psychiatric",
+                "specialty",
+                "kind",
+                "valid_from",
+                "valid_to",
+            ]
+        )
         w.writerows(rows)
 
 

@@ -36,8 +36,24 @@ GROUND_TRUTH_SCHEMA = StructType(
 )
 # contact-level injections, in the order their slices are cut from one uniform draw
 CONTACT_INJECTIONS = [
-    "05.12", "05.14", "05.b", "05.a", "5104", "5102", "5105", "5106", "09.02", "09.12", "09.61",
-    "12.52", "12102", "12.04.101", "12.03.101", "11.01", "11102", "11.22",
+    "05.12",
+    "05.14",
+    "05.b",
+    "05.a",
+    "5104",
+    "5102",
+    "5105",
+    "5106",
+    "09.02",
+    "09.12",
+    "09.61",
+    "12.52",
+    "12102",
+    "12.04.101",
+    "12.03.101",
+    "11.01",
+    "11102",
+    "11.22",
 ]
 COURSE_INJECTIONS = ["02.02", "02.a", "06.01"]
 INJECTABLE_RULES = sorted(set(CONTACT_INJECTIONS + COURSE_INJECTIONS) | {"05.15", "09.16a", "12.101a", "06.02"})
@@ -70,8 +86,16 @@ def _ts(col: Column) -> Column:
 class Generator:
     """Builds the tables of one region-year. Use `generate()`."""
 
-    def __init__(self, spark: SparkSession, region: str, year: int, scale: float, seed: int,
-                 error_rate: float | None = None, reference: Reference | None = None) -> None:
+    def __init__(
+        self,
+        spark: SparkSession,
+        region: str,
+        year: int,
+        scale: float,
+        seed: int,
+        error_rate: float | None = None,
+        reference: Reference | None = None,
+    ) -> None:
         self.spark = spark
         self.cfg = load_yaml("generator.yaml")
         self.region, self.year, self.scale, self.seed = str(region), int(year), float(scale), int(seed)
@@ -144,13 +168,19 @@ class Generator:
             object_id("patient", F.lit(self.region), pid).alias("patient_id"),
             birth.alias("birth_date"),
             sex.cast("int").alias("sex"),
-            F.concat(F.date_format(birth, "ddMMyy"), F.lpad(d.below("cpr", 1000, pid).cast("string"), 3, "0"),
-                     last_digit.cast("string")).alias("cpr"),
+            F.concat(
+                F.date_format(birth, "ddMMyy"),
+                F.lpad(d.below("cpr", 1000, pid).cast("string"), 3, "0"),
+                last_digit.cast("string"),
+            ).alias("cpr"),
             muni.alias("municipality_code"),
             F.when(ur < res["abroad"], F.lit(res["abroad_country_code"]))
-            .otherwise(F.lit(res["danish_country_code"])).alias("country_code"),
-            F.when((d.u("move", pid) < res["moved_in_year"]) & (ur >= res["abroad"]),
-                   self.y0 + (30 + d.below("moveday", 300, pid)) * DAY).alias("move_s"),
+            .otherwise(F.lit(res["danish_country_code"]))
+            .alias("country_code"),
+            F.when(
+                (d.u("move", pid) < res["moved_in_year"]) & (ur >= res["abroad"]),
+                self.y0 + (30 + d.below("moveday", 300, pid)) * DAY,
+            ).alias("move_s"),
             d.weighted("muni2", weights, pid).alias("new_municipality_code"),
             F.when(chronic, F.when(pid % 2 == 0, "copd").otherwise("diabetes")).alias("chronic_kind"),
         )
@@ -174,9 +204,14 @@ class Generator:
         )
         n_contacts = d.between("n", kmin[k], kmax[k], f)
         base = base.select(
-            "fidx", "kind", pidx.alias("pidx"), n_contacts.cast("int").alias("n_contacts"),
-            kgap[k].cast("int").alias("gap"), d.below("hosp", 1000, f).alias("hosp"),
-            F.lit(None).cast("long").alias("ref_fidx"), F.lit(None).cast("long").alias("anchor_override"),
+            "fidx",
+            "kind",
+            pidx.alias("pidx"),
+            n_contacts.cast("int").alias("n_contacts"),
+            kgap[k].cast("int").alias("gap"),
+            d.below("hosp", 1000, f).alias("hosp"),
+            F.lit(None).cast("long").alias("ref_fidx"),
+            F.lit(None).cast("long").alias("anchor_override"),
         )
         return base
 
@@ -207,7 +242,10 @@ class Generator:
         )
         anchor = F.coalesce(F.col("anchor_override"), self.y0 + start_day * DAY + hour)
         return fe.select(
-            "*", ip_j.cast("int").alias("ip_j"), los.alias("los"), acute_fe.alias("acute_fe"),
+            "*",
+            ip_j.cast("int").alias("ip_j"),
+            los.alias("los"),
+            acute_fe.alias("acute_fe"),
             anchor.alias("anchor_s"),
             (d.u("open", f) < c["open_course_share"]).alias("open_draw"),
             F.when(d.u("priv", f) < c["private_reporter_share"], "PRIVATE").otherwise("LPR").alias("reporter_type"),
@@ -218,7 +256,9 @@ class Generator:
         c, d = self.cfg, self.d
         dx = c["diagnoses"]
         j = F.col("j")
-        rows = plan.join(patients.select("pidx", "chronic_kind"), "pidx", "left").withColumn("j", F.explode(F.sequence(F.lit(0), F.col("n_contacts") - 1)))
+        rows = plan.join(patients.select("pidx", "chronic_kind"), "pidx", "left").withColumn(
+            "j", F.explode(F.sequence(F.lit(0), F.col("n_contacts") - 1))
+        )
         f, k = F.col("fidx"), F.col("kind")
         cidx = f * 16 + j
         inpatient = j == F.col("ip_j")
@@ -231,8 +271,10 @@ class Generator:
             .otherwise("outpatient")
         )
         # timing: contacts follow each other; the inpatient stay pushes later contacts by its length
-        start = F.col("anchor_s") + (j * F.col("gap") + F.when((F.col("ip_j") >= 0) & (j > F.col("ip_j")),
-                                                                 F.col("los")).otherwise(0)) * DAY
+        start = (
+            F.col("anchor_s")
+            + (j * F.col("gap") + F.when((F.col("ip_j") >= 0) & (j > F.col("ip_j")), F.col("los")).otherwise(0)) * DAY
+        )
         dur = (
             F.when(setting == "inpatient", F.col("los") * DAY + d.below("xh", 6, cidx) * 3600 + 1800)
             .when(setting == "er", 2 * 3600 + d.below("erd", 48, cidx) * 300)
@@ -244,25 +286,48 @@ class Generator:
         late_start = F.col("anchor_s") >= F.lit(self.y0 + 334 * DAY)
         is_open = F.col("open_draw") & late_start & ~k.isin("acute_er", "diagreport") & F.lit(True)
         psych = k == "psychiatric"
-        acute = (inpatient & F.col("acute_fe")) | (setting == "er") | (inpatient & (k == "chronic")) | (
-            inpatient & psych & (d.u("pacu", f) < 0.5))
+        acute = (
+            (inpatient & F.col("acute_fe"))
+            | (setting == "er")
+            | (inpatient & (k == "chronic"))
+            | (inpatient & psych & (d.u("pacu", f) < 0.5))
+        )
         # diagnoses chosen per course so a course is coherent
         pools = {
-            "outpatient": dx["outpatient"], "virtual": dx["outpatient"], "diagreport": dx["outpatient"],
-            "inpatient": dx["inpatient"], "readmission": dx["inpatient"], "psychiatric": dx["psychiatric"],
-            "cancer": dx["cancer"], "birth": dx["birth"], "hospice": dx["hospice"], "rehab": dx["rehab"],
+            "outpatient": dx["outpatient"],
+            "virtual": dx["outpatient"],
+            "diagreport": dx["outpatient"],
+            "inpatient": dx["inpatient"],
+            "readmission": dx["inpatient"],
+            "psychiatric": dx["psychiatric"],
+            "cancer": dx["cancer"],
+            "birth": dx["birth"],
+            "hospice": dx["hospice"],
+            "rehab": dx["rehab"],
         }
         accident = (setting == "er") & (d.u("acc", f) < 0.3)
         code_a = (
-            F.when(k == "chronic", F.when(F.col("chronic_kind") == "copd", d.choose("dxa", dx["chronic_copd"], f))
-                   .otherwise(d.choose("dxa", dx["chronic_diabetes"], f)))
-            .when(k == "acute_er", F.when(accident, d.choose("dxa", dx["acute_injury"], f))
-                  .otherwise(d.choose("dxa", dx["acute_illness"], f)))
+            F.when(
+                k == "chronic",
+                F.when(F.col("chronic_kind") == "copd", d.choose("dxa", dx["chronic_copd"], f)).otherwise(
+                    d.choose("dxa", dx["chronic_diabetes"], f)
+                ),
+            )
+            .when(
+                k == "acute_er",
+                F.when(accident, d.choose("dxa", dx["acute_injury"], f)).otherwise(
+                    d.choose("dxa", dx["acute_illness"], f)
+                ),
+            )
             .otherwise(d.choose("dxa", _map_of(pools)[k], f))
         )
         spec_map = c.get("specialty_for_diagnosis", {}) or {
-            "DM169": "ortopædisk kirurgi", "DM179": "ortopædisk kirurgi", "DS720": "ortopædisk kirurgi",
-            "DK359": "kirurgi", "DK802": "kirurgi", "DH251": "oftalmologi",
+            "DM169": "ortopædisk kirurgi",
+            "DM179": "ortopædisk kirurgi",
+            "DS720": "ortopædisk kirurgi",
+            "DK359": "kirurgi",
+            "DK802": "kirurgi",
+            "DH251": "oftalmologi",
         }
         hosp = F.col("hosp")
         unit = (
@@ -278,20 +343,42 @@ class Generator:
             unit = unit.when(code_a == code, self._unit(spec, hosp))
         unit = unit.otherwise(self._unit("intern medicin", hosp))
         codes = c["codes"]
-        ctype = (F.when(setting == "virtual", codes["virtual"]).when(setting == "diagreport", codes["diagreport"])
-                 .otherwise(codes["physical"]))
-        reason = F.when(acute & ~psych & (ctype == codes["physical"]),
-                        F.when(accident, codes["reason_accident"]).otherwise(codes["reason_illness"]))
+        ctype = (
+            F.when(setting == "virtual", codes["virtual"])
+            .when(setting == "diagreport", codes["diagreport"])
+            .otherwise(codes["physical"])
+        )
+        reason = F.when(
+            acute & ~psych & (ctype == codes["physical"]),
+            F.when(accident, codes["reason_accident"]).otherwise(codes["reason_illness"]),
+        )
         end = F.when(~(is_open & last), start + dur)
         return rows.select(
-            "fidx", "pidx", "kind", "j", "hosp", "n_contacts", "ip_j", "los", "reporter_type", "chronic_kind",
-            "anchor_s", "ref_fidx",
-            cidx.alias("cidx"), setting.alias("setting"), start.alias("start_s"), end.alias("end_s"),
-            (is_open & last).alias("contact_open"), (is_open).alias("course_open"),
+            "fidx",
+            "pidx",
+            "kind",
+            "j",
+            "hosp",
+            "n_contacts",
+            "ip_j",
+            "los",
+            "reporter_type",
+            "chronic_kind",
+            "anchor_s",
+            "ref_fidx",
+            cidx.alias("cidx"),
+            setting.alias("setting"),
+            start.alias("start_s"),
+            end.alias("end_s"),
+            (is_open & last).alias("contact_open"),
+            (is_open).alias("course_open"),
             F.when(setting.isin("inpatient", "er"), start + d.below("tx", 12, cidx) * 300).alias("treat_s"),
-            unit.alias("unit"), psych.alias("psych"), ctype.alias("type"),
+            unit.alias("unit"),
+            psych.alias("psych"),
+            ctype.alias("type"),
             F.when(acute, codes["acute"]).otherwise(codes["planned"]).alias("priority"),
-            reason.alias("reason"), code_a.alias("code_a"),
+            reason.alias("reason"),
+            code_a.alias("code_a"),
         )
 
     def _report_times(self, ct: DataFrame) -> DataFrame:
@@ -305,8 +392,14 @@ class Generator:
         delay = (
             F.when(ur < a, d.below("rd", r["within_days"]["max_days"] * 24 * 12, cidx) * 300)
             .when(ur < b, d.below("rd", r["within_weeks"]["max_days"] * 24, cidx) * 3600)
-            .when(ur < cc, (r["after_the_10th"]["min_days"] + d.below(
-                "rd", r["after_the_10th"]["max_days"] - r["after_the_10th"]["min_days"], cidx)) * DAY)
+            .when(
+                ur < cc,
+                (
+                    r["after_the_10th"]["min_days"]
+                    + d.below("rd", r["after_the_10th"]["max_days"] - r["after_the_10th"]["min_days"], cidx)
+                )
+                * DAY,
+            )
             .otherwise(F.greatest(F.lit(0), self.late0 + d.below("rd", 55 * 24, cidx) * 3600 - basis))
         )
         final = basis + delay + 60
@@ -323,14 +416,25 @@ class Generator:
         plan = self._course_plan(fe)
         ct = self._contacts(plan, pats)
         # readmissions: an acute inpatient course 1-29 days after an inpatient stay ends
-        idx = ct.where((F.col("kind") == "inpatient") & (F.col("j") == 0) & F.col("end_s").isNotNull()
-                       & (self.d.u("readm", F.col("fidx")) < self.cfg["readmission_share"]))
+        idx = ct.where(
+            (F.col("kind") == "inpatient")
+            & (F.col("j") == 0)
+            & F.col("end_s").isNotNull()
+            & (self.d.u("readm", F.col("fidx")) < self.cfg["readmission_share"])
+        )
         readm = idx.select(
-            (F.col("fidx") + F.lit(10**9)).alias("fidx"), F.lit("readmission").alias("kind"), "pidx",
-            F.lit(1).alias("n_contacts"), F.lit(1).alias("gap"), "hosp",
+            (F.col("fidx") + F.lit(10**9)).alias("fidx"),
+            F.lit("readmission").alias("kind"),
+            "pidx",
+            F.lit(1).alias("n_contacts"),
+            F.lit(1).alias("gap"),
+            "hosp",
             F.col("fidx").alias("ref_fidx"),
-            (F.col("end_s") + (1 + self.d.below("rgap", 28, F.col("fidx"))) * DAY
-             + self.d.below("rhr", 24 * 12, F.col("fidx")) * 300).alias("anchor_override"),
+            (
+                F.col("end_s")
+                + (1 + self.d.below("rgap", 28, F.col("fidx"))) * DAY
+                + self.d.below("rhr", 24 * 12, F.col("fidx")) * 300
+            ).alias("anchor_override"),
         )
         ct = ct.unionByName(self._contacts(self._course_plan(readm), pats))
         ct = self._report_times(ct)
@@ -360,9 +464,17 @@ class Generator:
         gt = truth[0]
         for t in truth[1:]:
             gt = gt.unionByName(t)
-        return Synthetic(out, gt.select(GROUND_TRUTH_SCHEMA.fieldNames()).distinct(),
-                         {"region": self.region, "year": self.year, "scale": self.scale, "seed": self.seed,
-                          "error_rate": self.error_rate})
+        return Synthetic(
+            out,
+            gt.select(GROUND_TRUTH_SCHEMA.fieldNames()).distinct(),
+            {
+                "region": self.region,
+                "year": self.year,
+                "scale": self.scale,
+                "seed": self.seed,
+                "error_rate": self.error_rate,
+            },
+        )
 
     # ---------------------------------------------------------------- error injection (contact level)
     def _inject_contacts(self, ct: DataFrame) -> DataFrame:
@@ -406,8 +518,10 @@ class Generator:
             F.when(i == "05.12", F.col("start_s") - 600).otherwise(F.col("treat_s")).alias("treat_s"),
             F.when(i == "05.b", F.lit(bad["not_a_priority"])).otherwise(F.col("priority")).alias("priority"),
             F.when(i == "05.a", F.lit(bad["not_a_contact_type"])).otherwise(F.col("type")).alias("type"),
-            F.when(i == "5104", F.lit(codes["reason_illness"])).when(i == "5102", F.lit(None))
-            .otherwise(F.col("reason")).alias("reason"),
+            F.when(i == "5104", F.lit(codes["reason_illness"]))
+            .when(i == "5102", F.lit(None))
+            .otherwise(F.col("reason"))
+            .alias("reason"),
         )
 
     def _kontakt_rows(self, ct: DataFrame) -> DataFrame:
@@ -416,17 +530,23 @@ class Generator:
                 object_id("kontakt", F.lit(self.region), "cidx").alias("kontakt_id"),
                 object_id("forloebselement", F.lit(self.region), "fidx").alias("forloebselement_id"),
                 object_id("patient", F.lit(self.region), "pidx").alias("patient_id"),
-                _ts(F.col("start_s")).alias("start_time"), _ts(end).alias("end_time"),
+                _ts(F.col("start_s")).alias("start_time"),
+                _ts(end).alias("end_time"),
                 _ts(F.col("treat_s")).alias("treatment_start"),
-                F.col("unit").alias("responsible_unit"), "type", "priority", "reason",
+                F.col("unit").alias("responsible_unit"),
+                "type",
+                "priority",
+                "reason",
                 F.when(F.col("j") == 0, self._henvisning_id()).alias("henvisning_id"),
-                _ts(reported).alias("reported_at"), F.lit(False).alias("deleted"),
+                _ts(reported).alias("reported_at"),
+                F.lit(False).alias("deleted"),
             ]
 
         final = ct.select(*version(F.col("end_s"), F.col("rep_s")))
         # admission reports: the same contact reported open when the patient arrived
         admission = ct.where(F.col("adm_rep_s").isNotNull()).select(
-            *version(F.lit(None).cast("long"), F.col("adm_rep_s")))
+            *version(F.lit(None).cast("long"), F.col("adm_rep_s"))
+        )
         return final.unionByName(admission)
 
     def _henvisning_id(self) -> Column:
@@ -434,9 +554,11 @@ class Generator:
 
     def _has_referral(self) -> Column:
         k = F.col("kind")
-        return k.isin("outpatient", "chronic", "cancer", "rehab", "virtual", "hospice") | (
-            (k == "psychiatric") & (self.d.u("pref", F.col("fidx")) < 0.5)) | (
-            (k == "inpatient") & ~(self.d.u("acu", F.col("fidx")) < 0.6))
+        return (
+            k.isin("outpatient", "chronic", "cancer", "rehab", "virtual", "hospice")
+            | ((k == "psychiatric") & (self.d.u("pref", F.col("fidx")) < 0.5))
+            | ((k == "inpatient") & ~(self.d.u("acu", F.col("fidx")) < 0.6))
+        )
 
     # ---------------------------------------------------------------- diagnoses
     def _diagnoses(self, ct: DataFrame) -> tuple[DataFrame, DataFrame]:
@@ -445,7 +567,10 @@ class Generator:
         cidx, s, i = F.col("cidx"), F.col("setting"), F.col("inj")
         code_a = F.when(i == "12.52", F.lit(bad["expired_diagnosis"])).otherwise(F.col("code_a"))
         cancer_a = F.col("code_a").isin(*self.primkraeft)
-        side_a = F.when(F.col("code_a").isin(*self.lateral_diag) & (i != "12102"), d.choose("side", c["sides"], "fidx"))
+        side_a = F.when(
+            F.col("code_a").isin(*self.lateral_diag) & (i.isNull() | (i != "12102")),
+            d.choose("side", c["sides"], "fidx"),
+        )
         n_b = (
             F.when(s == "inpatient", d.below("nb", 4, cidx))
             .when(s.isin("outpatient", "er"), F.when(d.u("nb", cidx) < 0.3, 1).otherwise(0))
@@ -460,20 +585,30 @@ class Generator:
         b_codes = F.coalesce(hospice_b, b_codes)
         empty = F.array().cast("array<string>")
         a_row = F.struct(
-            F.lit(0).alias("k"), F.lit("A").alias("role"), code_a.alias("code"),
+            F.lit(0).alias("k"),
+            F.lit("A").alias("role"),
+            code_a.alias("code"),
             F.when(i == "12.03.101", F.lit(codes["art_b"])).otherwise(F.lit(codes["art_a"])).alias("art"),
             side_a.alias("side"),
             F.when(cancer_a, F.array(F.lit(dx["metastasis_none"]))).otherwise(empty).alias("metastases"),
             F.when(cancer_a, F.array(F.lit(dx["local_recurrence_none"]))).otherwise(empty).alias("local_recurrences"),
         )
-        b_rows = F.transform(b_codes, lambda code, n: F.struct(
-            (n + 1).alias("k"), F.lit("B").alias("role"), code.alias("code"),
-            F.when((i == "12.04.101") & (n == 0), F.lit(codes["art_a"])).otherwise(F.lit(codes["art_b"])).alias("art"),
-            F.when(code.isin(*self.lateral_diag), d.choose("sideb", c["sides"], cidx, n)).alias("side"),
-            F.when(code.isin(*self.primkraeft), F.array(F.lit("AZCD11"))).otherwise(empty).alias("metastases"),
-            F.when(code.isin(*self.primkraeft), F.array(F.lit(dx["local_recurrence_none"])))
-            .otherwise(empty).alias("local_recurrences"),
-        ))
+        b_rows = F.transform(
+            b_codes,
+            lambda code, n: F.struct(
+                (n + 1).alias("k"),
+                F.lit("B").alias("role"),
+                code.alias("code"),
+                F.when((i == "12.04.101") & (n == 0), F.lit(codes["art_a"]))
+                .otherwise(F.lit(codes["art_b"]))
+                .alias("art"),
+                F.when(code.isin(*self.lateral_diag), d.choose("sideb", c["sides"], cidx, n)).alias("side"),
+                F.when(code.isin(*self.primkraeft), F.array(F.lit("AZCD11"))).otherwise(empty).alias("metastases"),
+                F.when(code.isin(*self.primkraeft), F.array(F.lit(dx["local_recurrence_none"])))
+                .otherwise(empty)
+                .alias("local_recurrences"),
+            ),
+        )
         rows = F.when(i == "05.14", b_rows).otherwise(F.concat(F.array(a_row), b_rows))
         x = ct.select("cidx", "rep_s", "inj", F.explode(rows).alias("x")).select("cidx", "rep_s", "inj", "x.*")
         x = x.withColumn("diagnose_id", object_id("diagnose", F.lit(self.region), "cidx", "k"))
@@ -481,25 +616,43 @@ class Generator:
         ud = d.u("dcor", F.col("diagnose_id"))
         is_b = (F.col("role") == "B") & F.col("inj").isNull()
         base = [
-            "diagnose_id", object_id("kontakt", F.lit(self.region), "cidx").alias("kontakt_id"), "role", "code",
-            F.array().cast("array<string>").alias("addon_codes"), "art", "side", F.lit(False).alias("disproved"),
-            "metastases", "local_recurrences",
+            "diagnose_id",
+            object_id("kontakt", F.lit(self.region), "cidx").alias("kontakt_id"),
+            "role",
+            "code",
+            F.array().cast("array<string>").alias("addon_codes"),
+            "art",
+            "side",
+            F.lit(False).alias("disproved"),
+            "metastases",
+            "local_recurrences",
         ]
         final = x.select(*base, _ts(F.col("rep_s")).alias("reported_at"), F.lit(False).alias("deleted"))
         # corrections: an earlier version with another code; deletions: a later deletion report
         corrected = x.where(is_b & (ud < cor["bidiagnose_code_corrected"])).select(
             *[F.lit("DZ039").alias("code") if isinstance(b, str) and b == "code" else b for b in base],
-            _ts(F.col("rep_s") - 3600).alias("reported_at"), F.lit(False).alias("deleted"),
+            _ts(F.col("rep_s") - 3600).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         deleted = x.where(is_b & (ud >= 1 - cor["bidiagnose_deleted"])).select(
-            *base, _ts(F.col("rep_s") + 7 * DAY).alias("reported_at"), F.lit(True).alias("deleted"),
+            *base,
+            _ts(F.col("rep_s") + 7 * DAY).alias("reported_at"),
+            F.lit(True).alias("deleted"),
         )
-        truth = x.where(F.col("inj").isin("12.52", "12102", "12.04.101", "12.03.101") & (
-            ((F.col("inj") == "12.04.101") & (F.col("k") == 1)) | ((F.col("inj") != "12.04.101") & (F.col("k") == 0))
-        )).select(
-            F.lit("diagnose").alias("object_type"), F.col("diagnose_id").alias("object_id"),
-            F.explode(F.when(F.col("inj") == "12.52", F.array(F.lit("12.52"), F.lit("12.101a")))
-                      .otherwise(F.array(F.col("inj")))).alias("rule_id"),
+        truth = x.where(
+            F.col("inj").isin("12.52", "12102", "12.04.101", "12.03.101")
+            & (
+                ((F.col("inj") == "12.04.101") & (F.col("k") == 1))
+                | ((F.col("inj") != "12.04.101") & (F.col("k") == 0))
+            )
+        ).select(
+            F.lit("diagnose").alias("object_type"),
+            F.col("diagnose_id").alias("object_id"),
+            F.explode(
+                F.when(F.col("inj") == "12.52", F.array(F.lit("12.52"), F.lit("12.101a"))).otherwise(
+                    F.array(F.col("inj"))
+                )
+            ).alias("rule_id"),
         )
         return final.unionByName(corrected).unionByName(deleted), truth
 
@@ -511,11 +664,22 @@ class Generator:
         dur = F.col("end_s") - F.col("start_s")
         empty = F.array().cast("array<string>")
 
-        def proc(n: int, code: Column, start: Column, end: Column, contrast: Column | None = None,
-                 indication: Column | None = None) -> Column:
-            return F.struct(F.lit(n).alias("k"), code.alias("code"), start.alias("ps"), end.alias("pe"),
-                            (contrast if contrast is not None else F.lit(None).cast("string")).alias("contrast"),
-                            (indication if indication is not None else F.lit(None).cast("string")).alias("indication"))
+        def proc(
+            n: int,
+            code: Column,
+            start: Column,
+            end: Column,
+            contrast: Column | None = None,
+            indication: Column | None = None,
+        ) -> Column:
+            return F.struct(
+                F.lit(n).alias("k"),
+                code.alias("code"),
+                start.alias("ps"),
+                end.alias("pe"),
+                (contrast if contrast is not None else F.lit(None).cast("string")).alias("contrast"),
+                (indication if indication is not None else F.lit(None).cast("string")).alias("indication"),
+            )
 
         p_start = F.col("start_s") + F.floor(dur * 0.1)
         p_end = F.col("start_s") + F.floor(dur * 0.9)
@@ -530,16 +694,22 @@ class Generator:
             .when((s == "outpatient") & (d.u("ctl", cidx) < 0.3), F.lit(c["control"]))
             .when((s == "inpatient") & (F.col("chronic_kind") == "copd") & (k == "chronic"), F.lit(c["oxygen"]))
         )
-        p1 = proc(1, first, p_start, p_end,
-                  F.when(first == c["contrast_imaging"], F.lit(c["contrast_code"])),
-                  F.when(first == c["chemotherapy"], F.col("code_a")))
+        p1 = proc(
+            1,
+            first,
+            p_start,
+            p_end,
+            F.when(first == c["contrast_imaging"], F.lit(c["contrast_code"])),
+            F.when(first == c["chemotherapy"], F.col("code_a")),
+        )
         fb = (s == "inpatient") & (F.col("los") >= 5) & (d.u("fb", cidx) < c["faerdigbehandlet_share"])
         fb_days = 1 + d.below("fbd", F.least(F.col("los") - 3, F.lit(5)), cidx)
         p2 = proc(2, F.lit(c["faerdigbehandlet"]), F.col("end_s") - fb_days * DAY, F.col("end_s"))
         arr = F.filter(F.array(F.when(first.isNotNull(), p1), F.when(fb, p2)), lambda x: x.isNotNull())
         arr = F.when(F.col("end_s").isNotNull() & (s != "diagreport"), arr)
         x = ct.select("cidx", "fidx", "unit", "rep_s", "inj", "start_s", F.explode(arr).alias("x")).select(
-            "cidx", "fidx", "unit", "rep_s", "inj", "start_s", "x.*")
+            "cidx", "fidx", "unit", "rep_s", "inj", "start_s", "x.*"
+        )
         x = x.withColumn("procedure_id", object_id("procedure", F.lit(self.region), "cidx", "k"))
         is_first = F.col("k") == 1
         lateral = F.col("code").isin(*self.lateral_proc)
@@ -551,23 +721,34 @@ class Generator:
         x = x.withColumn("applied", applied)
         a = F.col("applied")
         rows = x.select(
-            "procedure_id", object_id("forloebselement", F.lit(self.region), "fidx").alias("forloebselement_id"),
-            object_id("kontakt", F.lit(self.region), "cidx").alias("kontakt_id"), "code",
+            "procedure_id",
+            object_id("forloebselement", F.lit(self.region), "fidx").alias("forloebselement_id"),
+            object_id("kontakt", F.lit(self.region), "cidx").alias("kontakt_id"),
+            "code",
             empty.alias("addon_codes"),
             _ts(F.when(a == "11.22", F.col("start_s") - 3600).otherwise(F.col("ps"))).alias("start_time"),
             _ts(F.when(a == "11.01", F.col("ps")).otherwise(F.col("pe"))).alias("end_time"),
             F.col("unit").alias("producer_unit"),
             F.when(lateral & (a.isNull() | (a != "11102")), d.choose("pside", c["sides"], "cidx")).alias("side"),
-            F.lit(None).cast("string").alias("action_spec"), "contrast", "indication",
-            empty.alias("indication_addons"), F.lit(None).cast("string").alias("personnel"),
+            F.lit(None).cast("string").alias("action_spec"),
+            "contrast",
+            "indication",
+            empty.alias("indication_addons"),
+            F.lit(None).cast("string").alias("personnel"),
             F.lit(None).cast("string").alias("betalingsoplysning_id"),
-            _ts(F.col("rep_s")).alias("reported_at"), F.lit(False).alias("deleted"), "applied",
+            _ts(F.col("rep_s")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
+            "applied",
         )
         truth = x.where(a.isNotNull()).select(
-            F.lit("procedure").alias("object_type"), F.col("procedure_id").alias("object_id"), a.alias("rule_id"))
+            F.lit("procedure").alias("object_type"), F.col("procedure_id").alias("object_id"), a.alias("rule_id")
+        )
         # a few procedures are deleted after being reported (wrongly registered)
-        deleted = rows.where((self.d.u("pdel", F.col("procedure_id")) < 0.005) & a.isNull()).withColumn(
-            "reported_at", F.col("reported_at") + F.expr("INTERVAL 3 DAYS")).withColumn("deleted", F.lit(True))
+        deleted = (
+            rows.where((self.d.u("pdel", F.col("procedure_id")) < 0.005) & a.isNull())
+            .withColumn("reported_at", F.col("reported_at") + F.expr("INTERVAL 3 DAYS"))
+            .withColumn("deleted", F.lit(True))
+        )
         return rows.unionByName(deleted).drop("applied"), truth
 
     # ---------------------------------------------------------------- opholdsadresser and payments
@@ -585,7 +766,13 @@ class Generator:
         )
         has = F.when(i == "5105", False).when(i == "5106", True).otherwise(physical)
         x = ct.where(has).select(
-            "cidx", "start_s", "end_s", "unit", "rep_s", "inj", n_seg.alias("n_seg"),
+            "cidx",
+            "start_s",
+            "end_s",
+            "unit",
+            "rep_s",
+            "inj",
+            n_seg.alias("n_seg"),
             F.explode(F.sequence(F.lit(0), n_seg - 1)).alias("seg"),
         )
         dur = F.col("end_s") - F.col("start_s")
@@ -599,15 +786,20 @@ class Generator:
         end = F.when(first & (i == "09.02"), end - 600).otherwise(end)
         x = x.withColumn("opholdsadresse_id", object_id("opholdsadresse", F.lit(self.region), "cidx", "seg"))
         rows = x.select(
-            "opholdsadresse_id", object_id("kontakt", F.lit(self.region), "cidx").alias("kontakt_id"),
-            _ts(start).alias("start_time"), _ts(end).alias("end_time"),
+            "opholdsadresse_id",
+            object_id("kontakt", F.lit(self.region), "cidx").alias("kontakt_id"),
+            _ts(start).alias("start_time"),
+            _ts(end).alias("end_time"),
             F.when(~absence_seg, F.col("unit")).alias("unit"),
             F.when(absence_seg | (first & (i == "09.61")), F.lit(self.cfg["codes"]["absence"])).alias("absence"),
-            _ts(F.col("rep_s")).alias("reported_at"), F.lit(False).alias("deleted"),
+            _ts(F.col("rep_s")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         truth = x.where(first & i.isin("09.12", "09.61")).select(
-            F.lit("opholdsadresse").alias("object_type"), F.col("opholdsadresse_id").alias("object_id"),
-            F.col("inj").alias("rule_id"))
+            F.lit("opholdsadresse").alias("object_type"),
+            F.col("opholdsadresse_id").alias("object_id"),
+            F.col("inj").alias("rule_id"),
+        )
         return rows, truth
 
     def _payments(self, ct: DataFrame) -> DataFrame:
@@ -616,16 +808,26 @@ class Generator:
             object_id("betalingsoplysning", F.lit(self.region), "cidx").alias("betalingsoplysning_id"),
             object_id("forloebselement", F.lit(self.region), "fidx").alias("forloebselement_id"),
             object_id("kontakt", F.lit(self.region), "cidx").alias("kontakt_id"),
-            _ts(F.col("start_s")).alias("start_time"), _ts(F.col("end_s")).alias("end_time"),
-            F.lit(codes["agreement"]).alias("agreement"), F.lit(codes["payer"]).alias("payer"),
+            _ts(F.col("start_s")).alias("start_time"),
+            _ts(F.col("end_s")).alias("end_time"),
+            F.lit(codes["agreement"]).alias("agreement"),
+            F.lit(codes["payer"]).alias("payer"),
             self.d.choose("spec", codes["specialisation"], F.col("cidx")).alias("specialisation_level"),
-            _ts(F.col("rep_s")).alias("reported_at"), F.lit(False).alias("deleted"),
+            _ts(F.col("rep_s")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
 
     def _contact_truth(self, ct: DataFrame) -> DataFrame:
         kontakt_rules = {
-            "05.12": ["05.12"], "05.14": ["05.14", "05.15"], "05.b": ["05.b"], "05.a": ["05.a"],
-            "5104": ["5104"], "5102": ["5102"], "5105": ["5105"], "5106": ["5106"], "09.02": ["09.02"],
+            "05.12": ["05.12"],
+            "05.14": ["05.14", "05.15"],
+            "05.b": ["05.b"],
+            "05.a": ["05.a"],
+            "5104": ["5104"],
+            "5102": ["5102"],
+            "5105": ["5105"],
+            "5106": ["5106"],
+            "09.02": ["09.02"],
             "09.12": ["09.16a"],
         }
         rules = _map_of(kontakt_rules)[F.col("inj")]
@@ -639,8 +841,10 @@ class Generator:
     def _courses_from_contacts(self, ct: DataFrame) -> tuple[dict[str, DataFrame], DataFrame]:
         c, d, codes = self.cfg, self.d, self.cfg["codes"]
         agg = ct.groupBy("fidx", "pidx", "kind", "reporter_type", "anchor_s", "ref_fidx", "hosp").agg(
-            F.min(F.coalesce("adm_rep_s", "rep_s")).alias("first_rep"), F.max("rep_s").alias("last_rep"),
-            F.max("end_s").alias("max_end"), F.max(F.col("contact_open").cast("int")).alias("open"),
+            F.min(F.coalesce("adm_rep_s", "rep_s")).alias("first_rep"),
+            F.max("rep_s").alias("last_rep"),
+            F.max("end_s").alias("max_end"),
+            F.max(F.col("contact_open").cast("int")).alias("open"),
             F.min(F.struct("j", "unit", "code_a", "start_s", "end_s")).alias("c0"),
             F.max(F.when(F.col("j") == 1, F.struct("start_s", "end_s", "cidx"))).alias("c1"),
         )
@@ -658,14 +862,18 @@ class Generator:
         ue = d.u("endm", f)
         end_mode = (
             F.when(k == "hospice", F.when(ue < 0.6, codes["end_death"]).otherwise(codes["end_home"]))
-            .when(ue < 0.02, codes["end_death"]).when(ue < 0.07, codes["end_hospital"]).otherwise(codes["end_home"])
+            .when(ue < 0.02, codes["end_death"])
+            .when(ue < 0.07, codes["end_hospital"])
+            .otherwise(codes["end_home"])
         )
         labels = codes["labels"]
-        label = F.coalesce(_map_of({kk: labels[kk] for kk in ("cancer", "birth", "chronic", "psychiatric")})[k],
-                           F.lit(labels["other"]))
+        label = F.coalesce(
+            _map_of({kk: labels[kk] for kk in ("cancer", "birth", "chronic", "psychiatric")})[k], F.lit(labels["other"])
+        )
         fe_id = object_id("forloebselement", F.lit(self.region), "fidx")
         base = [
-            fe_id.alias("forloebselement_id"), object_id("patient", F.lit(self.region), "pidx").alias("patient_id"),
+            fe_id.alias("forloebselement_id"),
+            object_id("patient", F.lit(self.region), "pidx").alias("patient_id"),
             _ts(F.col("anchor_s")).alias("start_time"),
         ]
         tail = [
@@ -674,126 +882,208 @@ class Generator:
         ]
         refs = [
             self._henvisning_id().alias("henvisning_id"),
-            F.when(F.col("ref_fidx").isNotNull(), object_id("forloebselement", F.lit(self.region), "ref_fidx"))
-            .alias("reference_id"),
+            F.when(F.col("ref_fidx").isNotNull(), object_id("forloebselement", F.lit(self.region), "ref_fidx")).alias(
+                "reference_id"
+            ),
             F.when(F.col("ref_fidx").isNotNull(), F.lit(codes["reference_type"])).alias("reference_type"),
             "reporter_type",
         ]
         final = agg.select(
-            *base, _ts(F.when(closed, F.col("max_end"))).alias("end_time"), *tail,
-            F.when(closed & (i.isNull() | (i != "02.02")), end_mode).alias("end_mode"), *refs,
-            _ts(F.col("last_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            *base,
+            _ts(F.when(closed, F.col("max_end"))).alias("end_time"),
+            *tail,
+            F.when(closed & (i.isNull() | (i != "02.02")), end_mode).alias("end_mode"),
+            *refs,
+            _ts(F.col("last_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         first = agg.where(F.col("first_rep") < F.col("last_rep")).select(
-            *base, F.lit(None).cast("timestamp").alias("end_time"), *tail,
-            F.lit(None).cast("string").alias("end_mode"), *refs,
-            _ts(F.col("first_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            *base,
+            F.lit(None).cast("timestamp").alias("end_time"),
+            *tail,
+            F.lit(None).cast("string").alias("end_mode"),
+            *refs,
+            _ts(F.col("first_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         # referrals: before the course starts
         h_time = F.when(i == "06.01", F.col("anchor_s") + 60).otherwise(
-            F.col("anchor_s") - (3 + d.below("hd", 57, f)) * DAY)
+            F.col("anchor_s") - (3 + d.below("hd", 57, f)) * DAY
+        )
         method = d.choose("hm", codes["referral_methods"], f)
         henv = agg.where(F.col("has_ref")).select(
             object_id("henvisning", F.lit(self.region), "fidx").alias("henvisning_id"),
             object_id("patient", F.lit(self.region), "pidx").alias("patient_id"),
-            _ts(h_time).alias("time"), F.col("c0.code_a").alias("reason_code"),
-            F.array().cast("array<string>").alias("reason_addons"), method.alias("method"),
+            _ts(h_time).alias("time"),
+            F.col("c0.code_a").alias("reason_code"),
+            F.array().cast("array<string>").alias("reason_addons"),
+            method.alias("method"),
             F.lit(codes["free_choice"]).alias("free_choice"),
             F.when(method == "ALDA20", F.col("c0.unit")).alias("referring_unit"),
-            _ts(F.col("first_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            _ts(F.col("first_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         cancer = agg.where((k == "cancer") & F.col("c1").isNotNull())
-        markers = cancer.select("fidx", "last_rep", F.explode(F.array(
-            F.struct(F.lit(0).alias("m"), F.lit(codes["markers"][0]).alias("code"), F.col("anchor_s").alias("t")),
-            F.struct(F.lit(1).alias("m"), F.lit(codes["markers"][1]).alias("code"), F.col("c1.start_s").alias("t")),
-        )).alias("x")).select(
+        markers = cancer.select(
+            "fidx",
+            "last_rep",
+            F.explode(
+                F.array(
+                    F.struct(
+                        F.lit(0).alias("m"), F.lit(codes["markers"][0]).alias("code"), F.col("anchor_s").alias("t")
+                    ),
+                    F.struct(
+                        F.lit(1).alias("m"), F.lit(codes["markers"][1]).alias("code"), F.col("c1.start_s").alias("t")
+                    ),
+                )
+            ).alias("x"),
+        ).select(
             object_id("forloebsmarkoer", F.lit(self.region), "fidx", "x.m").alias("forloebsmarkoer_id"),
-            fe_id.alias("forloebselement_id"), F.col("x.code").alias("code"), _ts(F.col("x.t")).alias("time"),
-            _ts(F.col("last_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            fe_id.alias("forloebselement_id"),
+            F.col("x.code").alias("code"),
+            _ts(F.col("x.t")).alias("time"),
+            _ts(F.col("last_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         ri_id = object_id("resultatindberetning", F.lit(self.region), "fidx")
         ri = cancer.select(
-            ri_id.alias("resultatindberetning_id"), fe_id.alias("forloebselement_id"),
-            F.lit(codes["result_report"]).alias("name"), F.lit("kontakt").alias("trigger_type"),
+            ri_id.alias("resultatindberetning_id"),
+            fe_id.alias("forloebselement_id"),
+            F.lit(codes["result_report"]).alias("name"),
+            F.lit("kontakt").alias("trigger_type"),
             object_id("kontakt", F.lit(self.region), F.col("c1.cidx")).alias("trigger_id"),
-            _ts(F.col("c1.start_s")).alias("cause_start_time"), _ts(F.col("c1.end_s")).alias("cause_end_time"),
-            _ts(F.col("last_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            _ts(F.col("c1.start_s")).alias("cause_start_time"),
+            _ts(F.col("c1.end_s")).alias("cause_end_time"),
+            _ts(F.col("last_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         res = cancer.select("fidx", "last_rep", "c1", F.posexplode(_lit_array(codes["result_types"])).alias("n", "t"))
         res = res.select(
-            object_id("resultat", F.lit(self.region), "fidx", "n").alias("resultat_id"), ri_id.alias(
-                "resultatindberetning_id"), F.col("t").alias("type"),
+            object_id("resultat", F.lit(self.region), "fidx", "n").alias("resultat_id"),
+            ri_id.alias("resultatindberetning_id"),
+            F.col("t").alias("type"),
             F.when(F.col("n") == 0, F.lit("II")).otherwise(F.lit("T2")).alias("value"),
             _ts(F.col("c1.end_s")).alias("time"),
-            _ts(F.col("last_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            _ts(F.col("last_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         # a procedure directly on the cancer course, paid by its own betalingsoplysning
         fe_proc = cancer.where(closed).select(
-            "fidx", "last_rep", "c0", (F.col("anchor_s") + 2 * DAY).alias("ps"), (F.col("anchor_s") + 2 * DAY + 1800)
-            .alias("pe"))
-        pay_id = object_id("betalingsoplysning", F.lit(self.region), "fidx")
+            "fidx",
+            "last_rep",
+            "c0",
+            (F.col("anchor_s") + 2 * DAY).alias("ps"),
+            (F.col("anchor_s") + 2 * DAY + 1800).alias("pe"),
+        )
+        pay_id = object_id("betalingsoplysning:course", F.lit(self.region), "fidx")
         fe_procedures = fe_proc.select(
-            object_id("procedure", F.lit(self.region), "fidx").alias("procedure_id"), fe_id.alias("forloebselement_id"),
-            F.lit(None).cast("string").alias("kontakt_id"), F.lit(c["control"]).alias("code"),
+            object_id("procedure:course", F.lit(self.region), "fidx").alias("procedure_id"),
+            fe_id.alias("forloebselement_id"),
+            F.lit(None).cast("string").alias("kontakt_id"),
+            F.lit(c["control"]).alias("code"),
             F.array().cast("array<string>").alias("addon_codes"),
-            _ts(F.col("ps")).alias("start_time"), _ts(F.col("pe")).alias("end_time"),
-            F.col("c0.unit").alias("producer_unit"), F.lit(None).cast("string").alias("side"),
-            F.lit(None).cast("string").alias("action_spec"), F.lit(None).cast("string").alias("contrast"),
-            F.lit(None).cast("string").alias("indication"), F.array().cast("array<string>").alias("indication_addons"),
-            F.lit(None).cast("string").alias("personnel"), pay_id.alias("betalingsoplysning_id"),
-            _ts(F.col("last_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            _ts(F.col("ps")).alias("start_time"),
+            _ts(F.col("pe")).alias("end_time"),
+            F.col("c0.unit").alias("producer_unit"),
+            F.lit(None).cast("string").alias("side"),
+            F.lit(None).cast("string").alias("action_spec"),
+            F.lit(None).cast("string").alias("contrast"),
+            F.lit(None).cast("string").alias("indication"),
+            F.array().cast("array<string>").alias("indication_addons"),
+            F.lit(None).cast("string").alias("personnel"),
+            pay_id.alias("betalingsoplysning_id"),
+            _ts(F.col("last_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         fe_payments = fe_proc.select(
-            pay_id.alias("betalingsoplysning_id"), fe_id.alias("forloebselement_id"),
+            pay_id.alias("betalingsoplysning_id"),
+            fe_id.alias("forloebselement_id"),
             F.lit(None).cast("string").alias("kontakt_id"),
-            _ts(F.col("ps")).alias("start_time"), _ts(F.col("pe")).alias("end_time"),
-            F.lit(codes["agreement"]).alias("agreement"), F.lit(codes["payer"]).alias("payer"),
+            _ts(F.col("ps")).alias("start_time"),
+            _ts(F.col("pe")).alias("end_time"),
+            F.lit(codes["agreement"]).alias("agreement"),
+            F.lit(codes["payer"]).alias("payer"),
             F.lit(codes["specialisation"][0]).alias("specialisation_level"),
-            _ts(F.col("last_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            _ts(F.col("last_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         truth = agg.where(i.isNotNull()).select(
             F.when(i == "06.01", "henvisning").otherwise("forloebselement").alias("object_type"),
-            F.when(i == "06.01", object_id("henvisning", F.lit(self.region), "fidx")).otherwise(fe_id).alias("object_id"),
-            F.explode(F.when(i == "06.01", F.array(F.lit("06.01"), F.lit("06.02"))).otherwise(F.array(i))).alias("rule_id"),
+            F.when(i == "06.01", object_id("henvisning", F.lit(self.region), "fidx"))
+            .otherwise(fe_id)
+            .alias("object_id"),
+            F.explode(F.when(i == "06.01", F.array(F.lit("06.01"), F.lit("06.02"))).otherwise(F.array(i))).alias(
+                "rule_id"
+            ),
         )
         first_report = agg.groupBy("pidx").agg(F.min("first_rep").alias("first_rep"))
         return {
-            "forloebselement": final.unionByName(first), "henvisning": henv, "forloebsmarkoer": markers,
-            "resultatindberetning": ri, "resultat": res, "fe_procedures": fe_procedures,
-            "fe_payments": fe_payments, "first_report": first_report,
+            "forloebselement": final.unionByName(first),
+            "henvisning": henv,
+            "forloebsmarkoer": markers,
+            "resultatindberetning": ri,
+            "resultat": res,
+            "fe_procedures": fe_procedures,
+            "fe_payments": fe_payments,
+            "first_report": first_report,
         }, truth
 
     # ---------------------------------------------------------------- patients and residence
     def _patient_rows(self, pats: DataFrame, first_report: DataFrame) -> tuple[DataFrame, DataFrame]:
         p = pats.join(first_report, "pidx")
         patient = p.select(
-            "patient_id", "cpr", "birth_date", "sex",
-            _ts(F.col("first_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            "patient_id",
+            "cpr",
+            "birth_date",
+            "sex",
+            _ts(F.col("first_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         move = F.col("move_s")
         move_rep = F.greatest(F.col("first_rep") + 60, move + 2 * DAY)
         b0 = object_id("bopael", F.lit(self.region), "pidx", F.lit(0))
         b1 = object_id("bopael", F.lit(self.region), "pidx", F.lit(1))
         first = p.select(
-            b0.alias("bopael_id"), "patient_id", "municipality_code", "country_code",
-            F.col("birth_date").alias("valid_from"), F.lit(None).cast("date").alias("valid_to"),
-            _ts(F.col("first_rep")).alias("reported_at"), F.lit(False).alias("deleted"),
+            b0.alias("bopael_id"),
+            "patient_id",
+            "municipality_code",
+            "country_code",
+            F.col("birth_date").alias("valid_from"),
+            F.lit(None).cast("date").alias("valid_to"),
+            _ts(F.col("first_rep")).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         moved = p.where(move.isNotNull())
         closed_first = moved.select(
-            b0.alias("bopael_id"), "patient_id", "municipality_code", "country_code",
-            F.col("birth_date").alias("valid_from"), F.date_sub(F.to_date(_ts(move)), 1).alias("valid_to"),
-            _ts(move_rep).alias("reported_at"), F.lit(False).alias("deleted"),
+            b0.alias("bopael_id"),
+            "patient_id",
+            "municipality_code",
+            "country_code",
+            F.col("birth_date").alias("valid_from"),
+            F.date_sub(F.to_date(_ts(move)), 1).alias("valid_to"),
+            _ts(move_rep).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         second = moved.select(
-            b1.alias("bopael_id"), "patient_id", F.col("new_municipality_code").alias("municipality_code"),
-            "country_code", F.to_date(_ts(move)).alias("valid_from"), F.lit(None).cast("date").alias("valid_to"),
-            _ts(move_rep).alias("reported_at"), F.lit(False).alias("deleted"),
+            b1.alias("bopael_id"),
+            "patient_id",
+            F.col("new_municipality_code").alias("municipality_code"),
+            "country_code",
+            F.to_date(_ts(move)).alias("valid_from"),
+            F.lit(None).cast("date").alias("valid_to"),
+            _ts(move_rep).alias("reported_at"),
+            F.lit(False).alias("deleted"),
         )
         return patient, first.unionByName(closed_first).unionByName(second)
 
 
-def generate(spark: SparkSession, region: str = "1082", year: int = 2021, scale: float = 0.001, seed: int = 7,
-             error_rate: float | None = None) -> Synthetic:
+def generate(
+    spark: SparkSession,
+    region: str = "1082",
+    year: int = 2021,
+    scale: float = 0.001,
+    seed: int = 7,
+    error_rate: float | None = None,
+) -> Synthetic:
     """Generate a synthetic region-year register (all versions) with its ground truth."""
     return Generator(spark, region, year, scale, seed, error_rate).generate()

@@ -1,0 +1,1 @@
+"""Validation: the authority's business-rule catalogue, the rule engine and the GX suites."""

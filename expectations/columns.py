@@ -1,0 +1,92 @@
+"""Column helpers the rules are written in: SKS code validity and code-list membership, SOR
+validity, and the Drools null semantics (a comparison with a missing value does not fire).
+
+A coded attribute `x` of an evaluation frame carries `x__from`, `x__to` (the code's validity) and
+`x__lists` (array<struct<name, valid_from, valid_to>>: the code lists it belongs to and when).
+A SOR attribute `u` carries `u__from`, `u__to`, `u__psych`, `u__hospital`.
+Validity is compared by calendar day (a code valid to 2018-12-31 is valid all that day).
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+
+
+def col(name: str) -> Column:
+    return F.col(name)
+
+
+def day(ts: Column | str) -> Column:
+    return F.to_date(col(ts) if isinstance(ts, str) else ts)
+
+
+def _c(x: Column | str) -> Column:
+    return col(x) if isinstance(x, str) else x
+
+
+def in_list_at(attr: str, list_name: str, ts: Column | str) -> Column:
+    """kodelisterPaaDato(ts) contains list_name."""
+    d = day(_c(ts))
+    return F.exists(
+        col(f"{attr}__lists"),
+        lambda e: (
+            (e["name"] == list_name)
+            & (e["valid_from"].isNull() | (e["valid_from"] <= d))
+            & (e["valid_to"].isNull() | (e["valid_to"] >= d))
+        ),
+    )
+
+
+def in_list_within(attr: str, list_name: str, start: Column | str, end: Column | str) -> Column:
+    """kodelisterIndenforPeriode(start, end) contains list_name (an open end means 'still going')."""
+    s, e_ = day(_c(start)), day(_c(end))
+    return F.exists(
+        col(f"{attr}__lists"),
+        lambda e: (
+            (e["name"] == list_name)
+            & (e["valid_to"].isNull() | s.isNull() | (e["valid_to"] >= s))
+            & (e["valid_from"].isNull() | e_.isNull() | (e["valid_from"] <= e_))
+        ),
+    )
+
+
+def not_in_list_at(attr: str, list_name: str, ts: Column | str) -> Column:
+    return ~in_list_at(attr, list_name, ts)
+
+
+def not_in_any_list_at(attr: str, names: list[str], ts: Column | str) -> Column:
+    cond = F.lit(True)
+    for n in names:
+        cond = cond & ~in_list_at(attr, n, ts)
+    return cond
+
+
+def valid_from(attr: str) -> Column:
+    return col(f"{attr}__from")
+
+
+def valid_to(attr: str) -> Column:
+    return col(f"{attr}__to")
+
+
+def before_valid(attr: str, ts: Column | str) -> Column:
+    """ts lies before the code's (or unit's) first valid day."""
+    return day(_c(ts)) < valid_from(attr)
+
+
+def after_valid(attr: str, ts: Column | str) -> Column:
+    """ts lies after the code's (or unit's) last valid day; never when it has no end."""
+    return day(_c(ts)) > valid_to(attr)
+
+
+def outside_valid(attr: str, ts: Column | str) -> Column:
+    return before_valid(attr, ts) | after_valid(attr, ts)
+
+
+def present(name: str) -> Column:
+    return col(name).isNotNull()
+
+
+def absent(name: str) -> Column:
+    return col(name).isNull()

@@ -1,0 +1,555 @@
+"""Evaluation frames: one enriched DataFrame per object type, built once per run.
+
+Every join and aggregate the rules need is made here, once, and shared by all rules on a frame
+(never per rule). Reference tables (SKS code info, SOR units) are broadcast. Each frame carries:
+
+  _object_id   the id of the object the frame is about
+  _parent_id   its contact (diagnoses, procedures, opholdsadresser, payments), result report
+               (results) or patient (residence): where it nests in the error list's JSON form
+  _fe_id       the forløbselement the object hangs under (for the error list's JSON form)
+  _unit        the responsible SOR unit shown in the error list
+  _month_ts    the time the error list's month is taken from
+  _reporter    the reporter type (rule scopes)
+  _w_fe_start, _w_c_start, _w_c_end   times the rules' validity windows are tested on
+  reported_at, region
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from expectations import columns as C
+from lprflow.reference import Reference
+
+
+@dataclass(frozen=True)
+class Frame:
+    name: str
+    object_type: str
+    df: DataFrame
+
+
+def _std(
+    df: DataFrame,
+    obj: str,
+    fe: Column,
+    unit: Column,
+    month: Column,
+    reporter: Column,
+    fe_start: Column,
+    c_start: Column,
+    c_end: Column,
+    parent: Column | None = None,
+) -> DataFrame:
+    return df.select(
+        "*",
+        F.col(obj).alias("_object_id"),
+        (parent if parent is not None else F.lit(None).cast("string")).alias("_parent_id"),
+        fe.alias("_fe_id"),
+        unit.alias("_unit"),
+        month.alias("_month_ts"),
+        F.coalesce(reporter, F.lit("LPR")).alias("_reporter"),
+        fe_start.alias("_w_fe_start"),
+        c_start.alias("_w_c_start"),
+        c_end.alias("_w_c_end"),
+    )
+
+
+class FrameBuilder:
+    """Builds every evaluation frame from an as-of register."""
+
+    def __init__(self, register: dict[str, DataFrame], reference: Reference) -> None:
+        self.r = register
+        info = reference.code_info
+        self._codes = F.broadcast(info)
+        self._sor = F.broadcast(
+            reference.sor_units.select("sor_id", "valid_from", "valid_to", "psychiatric", "hospital_id")
+        )
+
+    # ------------------------------------------------------------------ reference joins
+    def codes(self, df: DataFrame, attrs: dict[str, str]) -> DataFrame:
+        """Join SKS info for each source column → attribute prefix (x__from, x__to, x__lists)."""
+        for src, attr in attrs.items():
+            info = self._codes.select(
+                F.col("code").alias(f"{attr}__code"),
+                F.col("valid_from").alias(f"{attr}__from"),
+                F.col("valid_to").alias(f"{attr}__to"),
+                F.col("lists").alias(f"{attr}__lists"),
+            )
+            df = df.join(info, df[src] == info[f"{attr}__code"], "left").drop(f"{attr}__code")
+            df = df.withColumn(
+                f"{attr}__lists", F.coalesce(f"{attr}__lists", F.array().cast(info.schema[f"{attr}__lists"].dataType))
+            )
+        return df
+
+    def unit(self, df: DataFrame, src: str, attr: str) -> DataFrame:
+        """Join SOR info (u__from, u__to, u__psych, u__hospital) for a unit column."""
+        info = self._sor.select(
+            F.col("sor_id").alias(f"{attr}__id"),
+            F.col("valid_from").alias(f"{attr}__from"),
+            F.col("valid_to").alias(f"{attr}__to"),
+            F.col("psychiatric").alias(f"{attr}__psych"),
+            F.col("hospital_id").alias(f"{attr}__hospital"),
+        )
+        return df.join(info, df[src] == info[f"{attr}__id"], "left").drop(f"{attr}__id")
+
+    # ------------------------------------------------------------------ shared bases
+    def fe_base(self) -> DataFrame:
+        return self.r["forloebselement"].select(
+            F.col("forloebselement_id").alias("fe_id"),
+            F.col("start_time").alias("fe_start"),
+            F.col("end_time").alias("fe_end"),
+            F.col("reporter_type").alias("fe_reporter"),
+            F.col("responsible_unit").alias("fe_unit"),
+        )
+
+    def k_base(self) -> DataFrame:
+        k = self.r["kontakt"].select(
+            F.col("kontakt_id").alias("k_id"),
+            F.col("forloebselement_id").alias("k_fe_id"),
+            F.col("start_time").alias("k_start"),
+            F.col("end_time").alias("k_end"),
+            F.col("responsible_unit").alias("k_unit"),
+            F.col("type").alias("k_type"),
+        )
+        k = k.join(self.fe_base(), k["k_fe_id"] == F.col("fe_id"), "left").drop("fe_id")
+        k = self.unit(k, "k_unit", "ku")
+        return self.codes(k, {"k_type": "ktype"})
+
+    # ------------------------------------------------------------------ diagnoses
+    def diagnose_base(self) -> DataFrame:
+        d = self.r["diagnose"]
+        d = d.join(self.k_base(), d["kontakt_id"] == F.col("k_id"), "left")
+        d = self.codes(d, {"code": "code", "art": "art", "side": "side"})
+        within = {
+            "diag": "f_diag",
+            "diag.lateral": "f_lateral",
+            "diag.foedbarn": "f_foedbarn",
+            "diag.foedmor": "f_foedmor",
+            "diag.ydreaarsag": "f_ydre",
+            "diag.metastase": "f_metastase",
+            "diag.primkraeft": "f_primkraeft",
+            "diag.lokalrecidiv": "f_lokalrecidiv",
+            "diag.foedbarn.vital": "f_foedbarn_vital",
+            "diag.foedbarn.doed": "f_foedbarn_doed",
+            "diag.foedmor.samraad": "f_foedmor_samraad",
+            "diag.abort.samraad": "f_abort_samraad",
+        }
+        flags = [C.in_list_within("code", lst, "k_start", "k_end").alias(name) for lst, name in within.items()]
+        flags.append(C.in_list_at("code", "diag.doed", "k_start").alias("f_doed_at_start"))
+        return d.select("*", *flags)
+
+    @staticmethod
+    def diagnose_aggregates(d: DataFrame) -> DataFrame:
+        """Per contact: what its aktionsdiagnose and bidiagnoser are (for contact-level rules)."""
+        a, b = F.col("role") == "A", F.col("role") == "B"
+
+        def any_(cond: Column) -> Column:
+            return F.max(F.when(cond, 1).otherwise(0)).cast("boolean")
+
+        return d.groupBy(F.col("kontakt_id").alias("agg_kontakt_id")).agg(
+            F.sum(F.when(a, 1).otherwise(0)).alias("a_count"),
+            any_(a & F.col("f_primkraeft")).alias("a_primkraeft"),
+            any_(a & F.col("f_metastase")).alias("a_metastase"),
+            any_(a & F.col("f_lokalrecidiv")).alias("a_lokalrecidiv"),
+            any_(a & F.col("f_doed_at_start")).alias("a_doed"),
+            any_(a & F.col("f_foedmor")).alias("a_foedmor"),
+            any_(a & F.col("f_foedbarn_vital")).alias("a_foedbarn_vital"),
+            any_(a & F.col("f_foedbarn_doed")).alias("a_foedbarn_doed"),
+            any_(a & F.col("f_foedmor_samraad")).alias("a_foedmor_samraad"),
+            F.sum(F.when(b & F.col("f_primkraeft"), 1).otherwise(0)).alias("b_primkraeft_n"),
+            any_(b & F.col("f_abort_samraad")).alias("b_abort_samraad"),
+        )
+
+    def diagnose_frame(self, d: DataFrame, agg: DataFrame) -> Frame:
+        df = d.join(agg, d["kontakt_id"] == agg["agg_kontakt_id"], "left")
+        df = _std(
+            df,
+            "diagnose_id",
+            F.col("k_fe_id"),
+            F.col("k_unit"),
+            F.col("k_start"),
+            F.col("fe_reporter"),
+            F.col("fe_start"),
+            F.col("k_start"),
+            F.col("k_end"),
+            F.col("kontakt_id"),
+        )
+        return Frame("diagnose", "diagnose", df)
+
+    def diagnose_codes_frame(self, d: DataFrame) -> Frame:
+        """One row per add-on, metastasis or local-recurrence code of a diagnosis."""
+        kinds = F.concat(
+            F.transform(
+                F.coalesce("addon_codes", F.array()), lambda x: F.struct(F.lit("T").alias("kind"), x.alias("x"))
+            ),
+            F.transform(
+                F.coalesce("metastases", F.array()), lambda x: F.struct(F.lit("M").alias("kind"), x.alias("x"))
+            ),
+            F.transform(
+                F.coalesce("local_recurrences", F.array()), lambda x: F.struct(F.lit("L").alias("kind"), x.alias("x"))
+            ),
+        )
+        base = (
+            d.select(
+                "diagnose_id",
+                "kontakt_id",
+                "k_fe_id",
+                "k_unit",
+                "k_start",
+                "k_end",
+                "fe_reporter",
+                "fe_start",
+                "reported_at",
+                "region",
+                F.col("code__from").alias("primary__from"),
+                F.col("code__to").alias("primary__to"),
+                F.explode(kinds).alias("e"),
+            )
+            .select("*", F.col("e.kind").alias("kind"), F.col("e.x").alias("x"))
+            .drop("e")
+        )
+        df = self.codes(base, {"x": "x"})
+        df = _std(
+            df,
+            "diagnose_id",
+            F.col("k_fe_id"),
+            F.col("k_unit"),
+            F.col("k_start"),
+            F.col("fe_reporter"),
+            F.col("fe_start"),
+            F.col("k_start"),
+            F.col("k_end"),
+            F.col("kontakt_id"),
+        )
+        return Frame("diagnose_codes", "diagnose", df)
+
+    # ------------------------------------------------------------------ opholdsadresser and payments
+    def interval_aggregates(self, df: DataFrame, prefix: str) -> DataFrame:
+        """Per contact: count, whether some interval starts/ends with the contact, and tiling."""
+        ivs = F.array_sort(F.collect_list(F.struct(F.col("start_time").alias("s"), F.col("end_time").alias("e"))))
+        agg = (
+            df.where(F.col("kontakt_id").isNotNull())
+            .groupBy(F.col("kontakt_id").alias(f"{prefix}_kontakt_id"))
+            .agg(
+                F.count(F.lit(1)).alias(f"{prefix}_n"),
+                F.max((F.col("start_time") == F.col("k_start")).cast("int"))
+                .cast("boolean")
+                .alias(f"{prefix}_start_eq"),
+                F.max((F.col("end_time") == F.col("k_end")).cast("int")).cast("boolean").alias(f"{prefix}_end_eq"),
+                ivs.alias("_ivs"),
+            )
+        )
+        broken = F.exists(
+            F.sequence(F.lit(1), F.greatest(F.size("_ivs") - 1, F.lit(1))),
+            lambda i: (
+                (F.size("_ivs") > 1)
+                & (
+                    F.element_at("_ivs", i)["e"].isNull()
+                    | (F.element_at("_ivs", i + 1)["s"] != F.element_at("_ivs", i)["e"])
+                )
+            ),
+        )
+        return agg.select("*", broken.alias(f"{prefix}_tiling_broken")).drop("_ivs")
+
+    def ophold_base(self) -> DataFrame:
+        o = self.r["opholdsadresse"]
+        o = o.join(self.k_base(), o["kontakt_id"] == F.col("k_id"), "left")
+        o = self.unit(o, "unit", "u")
+        return self.codes(o, {"absence": "absence"})
+
+    def ophold_frame(self, o: DataFrame) -> Frame:
+        df = _std(
+            o,
+            "opholdsadresse_id",
+            F.col("k_fe_id"),
+            F.col("k_unit"),
+            F.col("k_start"),
+            F.col("fe_reporter"),
+            F.col("fe_start"),
+            F.col("k_start"),
+            F.col("k_end"),
+            F.col("kontakt_id"),
+        )
+        return Frame("opholdsadresse", "opholdsadresse", df)
+
+    def payment_base(self) -> DataFrame:
+        b = self.r["betalingsoplysning"]
+        b = b.join(self.k_base(), b["kontakt_id"] == F.col("k_id"), "left")
+        b = b.join(
+            self.fe_base().select(
+                F.col("fe_id").alias("b_fe_id"),
+                F.col("fe_reporter").alias("b_reporter"),
+                F.col("fe_start").alias("b_fe_start"),
+                F.col("fe_unit").alias("b_fe_unit"),
+            ),
+            b["forloebselement_id"] == F.col("b_fe_id"),
+            "left",
+        )
+        return self.codes(b, {"agreement": "agreement", "payer": "payer", "specialisation_level": "speclevel"})
+
+    def payment_frame(self, b: DataFrame) -> Frame:
+        df = _std(
+            b,
+            "betalingsoplysning_id",
+            F.col("forloebselement_id"),
+            F.coalesce("k_unit", "b_fe_unit"),
+            F.coalesce("k_start", "start_time"),
+            F.col("b_reporter"),
+            F.col("b_fe_start"),
+            F.col("k_start"),
+            F.col("k_end"),
+            F.col("kontakt_id"),
+        )
+        return Frame("betalingsoplysning", "betalingsoplysning", df)
+
+    # ------------------------------------------------------------------ contacts
+    def kontakt_frame(self, d_agg: DataFrame, o_agg: DataFrame, p_agg: DataFrame) -> Frame:
+        k = self.r["kontakt"]
+        k = k.join(self.fe_base(), k["forloebselement_id"] == F.col("fe_id"), "left")
+        k = self.unit(k, "responsible_unit", "unit")
+        k = self.codes(k, {"type": "type", "priority": "priority", "reason": "reason"})
+        h = self.r["henvisning"].select(F.col("henvisning_id").alias("h_id"), F.col("time").alias("h_time"))
+        k = k.join(h, k["henvisning_id"] == h["h_id"], "left")
+        k = k.join(d_agg, k["kontakt_id"] == d_agg["agg_kontakt_id"], "left")
+        k = k.join(o_agg, k["kontakt_id"] == o_agg["o_kontakt_id"], "left")
+        k = k.join(p_agg, k["kontakt_id"] == p_agg["p_kontakt_id"], "left")
+        k = k.fillna(0, subset=["a_count", "o_n", "p_n", "b_primkraeft_n"])
+        df = _std(
+            k,
+            "kontakt_id",
+            F.col("forloebselement_id"),
+            F.col("responsible_unit"),
+            F.col("start_time"),
+            F.col("fe_reporter"),
+            F.col("fe_start"),
+            F.col("start_time"),
+            F.col("end_time"),
+        )
+        return Frame("kontakt", "kontakt", df)
+
+    # ------------------------------------------------------------------ procedures
+    def procedure_base(self) -> DataFrame:
+        p = self.r["procedure"]
+        p = p.join(
+            self.k_base().drop("fe_start", "fe_end", "fe_reporter", "fe_unit"), p["kontakt_id"] == F.col("k_id"), "left"
+        )
+        p = p.join(self.fe_base(), p["forloebselement_id"] == F.col("fe_id"), "left")
+        p = self.unit(p, "producer_unit", "producer")
+        pay = self.r["betalingsoplysning"].select(
+            F.col("betalingsoplysning_id").alias("pay_id"),
+            F.col("start_time").alias("pay_start"),
+            F.col("end_time").alias("pay_end"),
+        )
+        p = p.join(pay, p["betalingsoplysning_id"] == pay["pay_id"], "left")
+        return self.codes(
+            p,
+            {
+                "code": "code",
+                "side": "side",
+                "action_spec": "action",
+                "contrast": "contrast",
+                "indication": "indication",
+                "personnel": "personnel",
+            },
+        )
+
+    def procedure_frame(self, p: DataFrame) -> Frame:
+        df = _std(
+            p,
+            "procedure_id",
+            F.col("forloebselement_id"),
+            F.col("producer_unit"),
+            F.col("start_time"),
+            F.col("fe_reporter"),
+            F.col("fe_start"),
+            F.col("k_start"),
+            F.col("k_end"),
+            F.col("kontakt_id"),
+        )
+        return Frame("procedure", "procedure", df)
+
+    def procedure_codes_frame(self, p: DataFrame) -> Frame:
+        kinds = F.concat(
+            F.transform(
+                F.coalesce("addon_codes", F.array()), lambda x: F.struct(F.lit("T").alias("kind"), x.alias("x"))
+            ),
+            F.transform(
+                F.coalesce("indication_addons", F.array()), lambda x: F.struct(F.lit("I").alias("kind"), x.alias("x"))
+            ),
+        )
+        base = (
+            p.select(
+                "procedure_id",
+                "kontakt_id",
+                "forloebselement_id",
+                "producer_unit",
+                "start_time",
+                "fe_reporter",
+                "fe_start",
+                "k_start",
+                "k_end",
+                "indication",
+                "reported_at",
+                "region",
+                F.explode(kinds).alias("e"),
+            )
+            .select("*", F.col("e.kind").alias("kind"), F.col("e.x").alias("x"))
+            .drop("e")
+        )
+        df = self.codes(base, {"x": "x"})
+        df = _std(
+            df,
+            "procedure_id",
+            F.col("forloebselement_id"),
+            F.col("producer_unit"),
+            F.col("start_time"),
+            F.col("fe_reporter"),
+            F.col("fe_start"),
+            F.col("k_start"),
+            F.col("k_end"),
+            F.col("kontakt_id"),
+        )
+        return Frame("procedure_codes", "procedure", df)
+
+    # ------------------------------------------------------------------ forløbselement and its other objects
+    def fe_frame(self) -> Frame:
+        f = self.r["forloebselement"]
+        pat = self.r["patient"].select(F.col("patient_id").alias("pat_id"), F.col("birth_date"))
+        f = f.join(pat, f["patient_id"] == pat["pat_id"], "left")
+        h = self.r["henvisning"].select(F.col("henvisning_id").alias("h_id"), F.col("time").alias("h_time"))
+        f = f.join(h, f["henvisning_id"] == h["h_id"], "left")
+        ref = self.r["forloebselement"].select(
+            F.col("forloebselement_id").alias("ref_id"),
+            F.col("start_time").alias("ref_start"),
+            F.col("patient_id").alias("ref_patient"),
+        )
+        f = f.join(ref, f["reference_id"] == ref["ref_id"], "left")
+        f = self.unit(f, "responsible_unit", "unit")
+        f = self.codes(f, {"label": "label", "end_mode": "end_mode", "reference_type": "reftype"})
+        df = _std(
+            f,
+            "forloebselement_id",
+            F.col("forloebselement_id"),
+            F.col("responsible_unit"),
+            F.col("start_time"),
+            F.col("reporter_type"),
+            F.col("start_time"),
+            F.lit(None).cast("timestamp"),
+            F.lit(None).cast("timestamp"),
+        )
+        return Frame("forloebselement", "forloebselement", df)
+
+    def henvisning_frames(self) -> tuple[Frame, Frame]:
+        h = self.r["henvisning"]
+        pat = self.r["patient"].select(F.col("patient_id").alias("pat_id"), F.col("birth_date"))
+        h = h.join(pat, h["patient_id"] == pat["pat_id"], "left")
+        fe = (
+            self.r["forloebselement"]
+            .where(F.col("henvisning_id").isNotNull())
+            .groupBy(F.col("henvisning_id").alias("hf_id"))
+            .agg(F.min(F.struct("start_time", "forloebselement_id", "reporter_type", "responsible_unit")).alias("hf"))
+        )
+        h = h.join(fe, h["henvisning_id"] == fe["hf_id"], "left")
+        h = self.codes(h, {"reason_code": "reason", "method": "method", "free_choice": "free_choice"})
+        std = dict(
+            fe=F.col("hf.forloebselement_id"),
+            unit=F.coalesce("hf.responsible_unit", "referring_unit"),
+            month=F.col("time"),
+            reporter=F.col("hf.reporter_type"),
+            fe_start=F.col("hf.start_time"),
+            c_start=F.lit(None).cast("timestamp"),
+            c_end=F.lit(None).cast("timestamp"),
+        )
+        main = Frame("henvisning", "henvisning", _std(h, "henvisning_id", **std))
+        addons = h.select("*", F.explode(F.coalesce("reason_addons", F.array())).alias("x"))
+        addons = self.codes(addons, {"x": "x"})
+        return main, Frame("henvisning_codes", "henvisning", _std(addons, "henvisning_id", **std))
+
+    def marker_frame(self) -> Frame:
+        m = self.r["forloebsmarkoer"]
+        m = m.join(self.fe_base(), m["forloebselement_id"] == F.col("fe_id"), "left")
+        m = self.codes(m, {"code": "code"})
+        df = _std(
+            m,
+            "forloebsmarkoer_id",
+            F.col("forloebselement_id"),
+            F.col("fe_unit"),
+            F.col("time"),
+            F.col("fe_reporter"),
+            F.col("fe_start"),
+            F.lit(None).cast("timestamp"),
+            F.lit(None).cast("timestamp"),
+        )
+        return Frame("forloebsmarkoer", "forloebsmarkoer", df)
+
+    def resultat_frame(self) -> Frame:
+        r = self.r["resultat"]
+        ri = self.r["resultatindberetning"].select(
+            F.col("resultatindberetning_id").alias("ri_id"),
+            F.col("forloebselement_id").alias("ri_fe_id"),
+            F.col("trigger_type"),
+            F.col("cause_start_time"),
+            F.col("cause_end_time"),
+            F.col("name").alias("ri_name"),
+        )
+        r = r.join(ri, r["resultatindberetning_id"] == ri["ri_id"], "left")
+        r = r.join(self.fe_base(), r["ri_fe_id"] == F.col("fe_id"), "left")
+        r = self.codes(r, {"type": "type"})
+        df = _std(
+            r,
+            "resultat_id",
+            F.col("ri_fe_id"),
+            F.col("fe_unit"),
+            F.col("cause_start_time"),
+            F.col("fe_reporter"),
+            F.col("fe_start"),
+            F.lit(None).cast("timestamp"),
+            F.lit(None).cast("timestamp"),
+            F.col("resultatindberetning_id"),
+        )
+        return Frame("resultat", "resultat", df)
+
+    def bopael_frame(self) -> Frame:
+        b = self.r["bopael"]
+        df = _std(
+            b,
+            "bopael_id",
+            F.lit(None).cast("string"),
+            F.lit(None).cast("string"),
+            F.col("valid_from").cast("timestamp"),
+            F.lit("LPR"),
+            F.lit(None).cast("timestamp"),
+            F.lit(None).cast("timestamp"),
+            F.lit(None).cast("timestamp"),
+            F.col("patient_id"),
+        )
+        return Frame("bopael", "bopael", df)
+
+    # ------------------------------------------------------------------ all
+    def build(self) -> dict[str, Frame]:
+        d = self.diagnose_base()
+        d_agg = self.diagnose_aggregates(d)
+        o = self.ophold_base()
+        b = self.payment_base()
+        p = self.procedure_base()
+        h_main, h_codes = self.henvisning_frames()
+        frames = [
+            self.fe_frame(),
+            self.kontakt_frame(d_agg, self.interval_aggregates(o, "o"), self.interval_aggregates(b, "p")),
+            self.diagnose_frame(d, d_agg),
+            self.diagnose_codes_frame(d),
+            self.ophold_frame(o),
+            self.payment_frame(b),
+            self.procedure_frame(p),
+            self.procedure_codes_frame(p),
+            h_main,
+            h_codes,
+            self.marker_frame(),
+            self.resultat_frame(),
+            self.bopael_frame(),
+        ]
+        return {f.name: f for f in frames}

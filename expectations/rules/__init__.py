@@ -1,0 +1,1 @@
+"""Business-rule implementations, one module per family of object types."""
