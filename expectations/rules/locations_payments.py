@@ -35,5 +35,7 @@ check("10.51", PAY, lambda: present("specialisation_level") & outside_valid("spe
 check("10.a", PAY, lambda: present("agreement") & not_in_list_at("agreement", "admin.betalaftale", "start_time"))
 check("10.b", PAY, lambda: present("payer") & not_in_list_at("payer", "admin.betaler", "start_time"))
 check(
-    "10.c", PAY, lambda: present("specialisation_level") & not_in_list_at("speclevel", "admin.specialeniv", "start_time")
+    "10.c",
+    PAY,
+    lambda: present("specialisation_level") & not_in_list_at("speclevel", "admin.specialeniv", "start_time"),
 )
