@@ -1,0 +1,1 @@
+"""Spark job entry points and the `lprflow` CLI."""

@@ -1,0 +1,140 @@
+"""The `lprflow` command line. Every subcommand is also a spark-submit entry point (jobs/<job>.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from jobs.common import console
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="lprflow: validate, group and settle Danish hospital activity data (LPR3) with Spark.",
+)
+
+Profile = Annotated[
+    str | None,
+    typer.Option("--profile", help="Spark profile from conf/spark.yaml (default: $LPRFLOW_SPARK_PROFILE or local)."),
+]
+Conf = Annotated[list[str] | None, typer.Option("--conf", help="Extra Spark setting key=value (repeatable).")]
+
+
+def _spark(profile: str | None, conf: list[str] | None):
+    from lprflow.session import get_spark
+
+    overrides = {}
+    for item in conf or []:
+        if "=" not in item:
+            raise typer.BadParameter(f"--conf expects key=value, got '{item}'")
+        k, v = item.split("=", 1)
+        overrides[k] = v
+    return get_spark(profile, overrides=overrides)
+
+
+def _fail(exc: Exception) -> None:
+    console.print(f"[bold red]error:[/bold red] {exc}")
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="Register directory to write (replaced atomically).")],
+    region: Annotated[str, typer.Option(help="Region code 1081-1085.")] = "1082",
+    year: Annotated[int, typer.Option(help="Activity year.")] = 2021,
+    scale: Annotated[float, typer.Option(help="1.0 = one region-year (~3.3 M contacts, ~26 M reports).")] = 0.01,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same register.")] = 7,
+    error_rate: Annotated[
+        float | None, typer.Option(help="Share of eligible objects given one rule violation (conf default).")
+    ] = None,
+    profile: Profile = None,
+    conf: Conf = None,
+) -> None:
+    """Generate a synthetic LPR3 region-year register with injected violations and their ground truth."""
+    from jobs.generate import run_generate
+
+    try:
+        spark = _spark(profile, conf)
+        m = run_generate(spark, out, region, year, scale, seed, error_rate)
+    except Exception as exc:  # noqa: BLE001 - a CLI turns every failure into a message and exit code 1
+        _fail(exc)
+    console.print(f"register written to [bold]{out}[/bold] in {m['seconds']} s")
+
+
+@app.command()
+def validate(
+    register: Annotated[Path, typer.Option(help="Register directory (one Parquet folder per table).")],
+    out: Annotated[Path, typer.Option(help="Output directory (replaced atomically).")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Validate the register as of this ISO date/time (default: now, UTC).")
+    ] = None,
+    profile: Profile = None,
+    conf: Conf = None,
+) -> None:
+    """Check every report against the business-rule catalogue; write the error list (flat and JSON)."""
+    from jobs.validate import run_validate
+
+    at = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat()
+    try:
+        spark = _spark(profile, conf)
+        summary = run_validate(spark, register, at, out)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    _print_summary(summary, out)
+
+
+def _print_summary(summary: dict, out: Path) -> None:
+    console.print(
+        f"checked [bold]{summary['reports_checked']:,}[/bold] reports as of {summary['as_of']}: "
+        f"[bold]{summary['errors']:,}[/bold] errors, {summary['warnings']:,} warnings "
+        f"({summary['error_percent']:.4f} %)"
+    )
+    table = Table(title="errors per rule", show_lines=False)
+    for col in ("rule", "group", "objects", "message"):
+        table.add_column(col)
+    for r in sorted(summary["per_rule"], key=lambda r: -r["objects_flagged"])[:15]:
+        table.add_row(r["rule_id"], r["group"], str(r["objects_flagged"]), r["message"][:70])
+    console.print(table)
+    console.print(f"outputs in [bold]{out}[/bold]: errors/, fejlliste/, summary.json, manifest.json")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Where the demo writes its register and results.")] = Path("out/demo"),
+    scale: Annotated[float, typer.Option(help="Size of the built-in synthetic register.")] = 0.002,
+    profile: Profile = None,
+) -> None:
+    """Generate a small synthetic register, validate it, and check the error list against the ground truth."""
+    from jobs.generate import run_generate
+    from jobs.validate import run_validate
+
+    try:
+        spark = _spark(profile, None)
+        m = run_generate(spark, out / "register", scale=scale)
+        year = m["parameters"]["year"]
+        summary = run_validate(spark, out / "register", f"{year + 1}-04-01", out / "validation")
+        found = spark.read.parquet(str(out / "validation" / "errors")).select("object_type", "object_id", "rule_id")
+        truth = spark.read.parquet(str(out / "register" / "ground_truth"))
+        missing, extra = truth.subtract(found).count(), found.subtract(truth).count()
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    _print_summary(summary, out / "validation")
+    verdict = "[green]matches[/green]" if missing == extra == 0 else "[red]differs from[/red]"
+    console.print(f"error list {verdict} the generator's ground truth (missing {missing}, extra {extra})")
+    if missing or extra:
+        raise typer.Exit(code=1)
+
+
+def main() -> None:
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    app()
+
+
+if __name__ == "__main__":
+    main()
