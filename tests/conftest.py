@@ -1,0 +1,50 @@
+"""Shared fixtures: one Spark session for the whole suite, one small generated register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("LPRFLOW_SPARK_PROFILE", "test")
+
+SCALE = 0.001
+YEAR = 2021
+AS_OF = dt.datetime(YEAR + 1, 4, 1)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from lprflow.session import get_spark
+
+    s = get_spark("test", app_name="lprflow-tests")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def reference(spark):
+    from lprflow.reference import Reference
+
+    return Reference.load(spark)
+
+
+@pytest.fixture(scope="session")
+def register_dir(spark, tmp_path_factory) -> Path:
+    """A generated register at scale 0.001 with a high error rate, written once."""
+    from jobs.generate import run_generate
+
+    out = tmp_path_factory.mktemp("reg") / "register"
+    run_generate(spark, out, region="1082", year=YEAR, scale=SCALE, seed=11, error_rate=0.02, quiet=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def validation_dir(spark, register_dir, tmp_path_factory) -> Path:
+    from jobs.validate import run_validate
+
+    out = tmp_path_factory.mktemp("val") / "validation"
+    run_validate(spark, register_dir, AS_OF, out, quiet=True)
+    return out

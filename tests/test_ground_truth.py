@@ -1,0 +1,82 @@
+"""The error list reproduces the generator's ground truth: every injected violation breaks its
+rule, and clean objects break none (checked by the rule engine, independent of the generator)."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+from pyspark.sql import functions as F
+
+from lprflow.paths import reference_dir
+
+
+def test_error_list_equals_ground_truth(spark, register_dir, validation_dir):
+    truth = spark.read.parquet(str(register_dir / "ground_truth"))
+    found = spark.read.parquet(str(validation_dir / "errors")).select("object_type", "object_id", "rule_id")
+    assert truth.count() > 50
+    missing = truth.subtract(found)
+    extra = found.subtract(truth)
+    assert missing.count() == 0, missing.limit(10).collect()
+    assert extra.count() == 0, extra.limit(10).collect()
+
+
+def test_error_list_columns_are_filled(spark, validation_dir):
+    errors = spark.read.parquet(str(validation_dir / "errors"))
+    for column in ("object_type", "object_id", "rule_id", "rule_version", "error_number", "severity", "message",
+                   "region", "responsible_unit", "contact_month"):
+        assert errors.where(F.col(column).isNull()).count() == 0, column
+    assert errors.where(F.col("forloebselement_id").isNull() & (F.col("object_type") != "bopael")).count() == 0
+
+
+def test_every_fejlliste_document_conforms_to_the_schema(validation_dir):
+    schema = json.loads((reference_dir() / "lpr3" / "acl.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    docs = [json.loads(line) for f in sorted((validation_dir / "fejlliste").glob("part-*")) for line in f.open()]
+    assert docs
+    for doc in docs:
+        errors = sorted(validator.iter_errors(doc), key=str)
+        assert not errors, (errors[0].message, doc)
+
+
+def test_fejlliste_has_one_document_per_course_and_every_issue_once(spark, validation_dir):
+    errors = spark.read.parquet(str(validation_dir / "errors"))
+    courses = {r[0] for r in errors.select("forloebselement_id").distinct().collect() if r[0]}
+    docs = [json.loads(line) for f in (validation_dir / "fejlliste").glob("part-*") for line in f.open()]
+    assert len(docs) == len({d["identifier"]["extension"] for d in docs}) == len(courses)
+
+    def count_entries(node) -> int:
+        if isinstance(node, dict):
+            return sum(len(node.get(k, [])) for k in ("errors", "warnings")) + sum(
+                count_entries(v) for k, v in node.items() if k not in ("errors", "warnings"))
+        if isinstance(node, list):
+            return sum(count_entries(x) for x in node)
+        return 0
+
+    assert sum(count_entries(d) for d in docs) == errors.where(F.col("object_type") != "bopael").count()
+
+
+def test_summary_and_manifest(validation_dir, spark):
+    summary = json.loads((validation_dir / "summary.json").read_text())
+    manifest = json.loads((validation_dir / "manifest.json").read_text())
+    errors = spark.read.parquet(str(validation_dir / "errors"))
+    assert summary["errors"] + summary["warnings"] == errors.count()
+    assert summary["reports_checked"] > errors.count()
+    assert sum(r["errors"] for r in summary["per_month"]) == summary["errors"]
+    assert sum(r["errors"] for r in summary["per_hospital"]) == summary["errors"]
+    per_rule = {r["rule_id"]: r["objects_flagged"] for r in summary["per_rule"]}
+    by_rule = {r["rule_id"]: r["n"] for r in errors.groupBy("rule_id").agg(F.count("*").alias("n")).collect()}
+    assert per_rule == by_rule
+    assert manifest["counts"]["errors"] == summary["errors"]
+    assert manifest["as_of"] == summary["as_of"]
+    assert set(manifest["outputs"]) >= {"errors", "fejlliste", "summary.json"}
+
+
+def test_rerun_gives_the_same_error_list(spark, register_dir, validation_dir, tmp_path):
+    from jobs.validate import run_validate
+    from tests.conftest import AS_OF
+
+    run_validate(spark, register_dir, AS_OF, tmp_path / "again", quiet=True)
+    a = spark.read.parquet(str(validation_dir / "errors"))
+    b = spark.read.parquet(str(tmp_path / "again" / "errors"))
+    assert a.exceptAll(b).count() == 0 and b.exceptAll(a).count() == 0
