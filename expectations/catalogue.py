@@ -91,6 +91,9 @@ def load_catalogue(path: str | Path | None = None, overrides: dict | None = None
     for rule_id, change in {**(conf.get("overrides") or {}), **(overrides or {})}.items():
         if rule_id not in rules:
             raise KeyError(f"conf/validation.yaml: override for unknown rule '{rule_id}'")
-        values = {k: (dt.datetime.fromisoformat(v) if k == "error_by" else _date(v)) for k, v in change.items()}
+        values = {
+            k: dt.datetime.fromisoformat(v) if k == "error_by" else v if k == "severity" else _date(v)
+            for k, v in change.items()
+        }
         rules[rule_id] = replace(rules[rule_id], **values)
     return rules

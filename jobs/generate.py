@@ -1,7 +1,7 @@
 """Job: write a synthetic region-year register (Parquet, one folder per table) with its ground truth.
 
-    lprflow generate --out DIR [--region 1082 --year 2021 --scale 0.01 --seed 7 --error-rate 0.002]
-    spark-submit jobs/generate.py --out DIR ...
+lprflow generate --out DIR [--region 1082 --year 2021 --scale 0.01 --seed 7 --error-rate 0.002]
+spark-submit jobs/generate.py --out DIR ...
 """
 
 from __future__ import annotations
@@ -21,8 +21,14 @@ from lprflow.synth.generator import generate
 
 
 def run_generate(
-    spark: SparkSession, out: str | Path, region: str = "1082", year: int = 2021, scale: float = 0.01,
-    seed: int = 7, error_rate: float | None = None, quiet: bool = False,
+    spark: SparkSession,
+    out: str | Path,
+    region: str = "1082",
+    year: int = 2021,
+    scale: float = 0.01,
+    seed: int = 7,
+    error_rate: float | None = None,
+    quiet: bool = False,
 ) -> dict[str, Any]:
     """Generate and write the register; returns the manifest."""
     t0 = time.perf_counter()

@@ -35,7 +35,11 @@ from lprflow.register import parse_time, read_register, register_as_of
 
 
 def run_validate(
-    spark: SparkSession, register: str | Path, as_of: str | dt.datetime, out: str | Path, quiet: bool = False,
+    spark: SparkSession,
+    register: str | Path,
+    as_of: str | dt.datetime,
+    out: str | Path,
+    quiet: bool = False,
     catalogue_overrides: dict | None = None,
 ) -> dict[str, Any]:
     """Validate and write all outputs; returns the summary."""
@@ -53,9 +57,13 @@ def run_validate(
     manifest: dict[str, Any] = {
         "inputs": {"register": str(Path(register).resolve()), "reference": str(reference.folder)},
         "as_of": at.isoformat(),
-        "catalogue": {"file": conf["catalogue"], "sha256": file_sha256(reference_dir() / conf["catalogue"]),
-                      "rule_version": conf["rule_version"], "groups": sorted(groups),
-                      "rules_evaluated": len({c.rule_id for c in checks})},
+        "catalogue": {
+            "file": conf["catalogue"],
+            "sha256": file_sha256(reference_dir() / conf["catalogue"]),
+            "rule_version": conf["rule_version"],
+            "groups": sorted(groups),
+            "rules_evaluated": len({c.rule_id for c in checks}),
+        },
         "versions": versions(),
     }
     with atomic_output(out, "validate", manifest) as o:
@@ -71,8 +79,9 @@ def run_validate(
             summary = build_summary(result, errors, reference, catalogue, at)
             o.write_json("summary.json", summary)
         manifest["counts"] = {k: summary[k] for k in ("reports_checked", "errors", "warnings", "error_percent")}
-        manifest["counts"]["forloebselementer_with_issues"] = errors.where(
-            F.col("forloebselement_id").isNotNull()).select("forloebselement_id").distinct().count()
+        manifest["counts"]["forloebselementer_with_issues"] = (
+            errors.where(F.col("forloebselement_id").isNotNull()).select("forloebselement_id").distinct().count()
+        )
         manifest["seconds"] = round(time.perf_counter() - t0, 1)
     return summary
 

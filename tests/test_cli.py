@@ -24,8 +24,20 @@ def test_validate_help_explains_options():
 
 
 def test_missing_register_fails_with_message(spark, tmp_path):
-    res = runner.invoke(app, ["validate", "--register", str(tmp_path / "nope"), "--out", str(tmp_path / "o"),
-                              "--as-of", "2022-01-01", "--profile", "test"])
+    res = runner.invoke(
+        app,
+        [
+            "validate",
+            "--register",
+            str(tmp_path / "nope"),
+            "--out",
+            str(tmp_path / "o"),
+            "--as-of",
+            "2022-01-01",
+            "--profile",
+            "test",
+        ],
+    )
     assert res.exit_code == 1
     assert "not found" in res.output
     assert not (tmp_path / "o").exists()  # nothing half-written
@@ -33,8 +45,10 @@ def test_missing_register_fails_with_message(spark, tmp_path):
 
 def test_validate_command_writes_all_outputs(spark, register_dir, tmp_path):
     out = tmp_path / "v"
-    res = runner.invoke(app, ["validate", "--register", str(register_dir), "--out", str(out), "--as-of",
-                              "2022-04-01", "--profile", "test"])
+    res = runner.invoke(
+        app,
+        ["validate", "--register", str(register_dir), "--out", str(out), "--as-of", "2022-04-01", "--profile", "test"],
+    )
     assert res.exit_code == 0, res.output
     assert (out / "errors").is_dir() and (out / "fejlliste").is_dir()
     summary = json.loads((out / "summary.json").read_text())

@@ -82,12 +82,15 @@ def test_residence_mix(state, reference):
 def test_readmissions_within_30_days(state):
     """A readmission course references its index course and starts 1-29 days after the index stay ends."""
     f = state["forloebselement"].where(F.col("reference_id").isNotNull())
-    first_contact = state["kontakt"].groupBy("forloebselement_id").agg(
-        F.min(F.struct("start_time", "end_time")).alias("c0"))
-    index = first_contact.select(F.col("forloebselement_id").alias("reference_id"),
-                                 F.col("c0.end_time").alias("discharge"))
+    first_contact = (
+        state["kontakt"].groupBy("forloebselement_id").agg(F.min(F.struct("start_time", "end_time")).alias("c0"))
+    )
+    index = first_contact.select(
+        F.col("forloebselement_id").alias("reference_id"), F.col("c0.end_time").alias("discharge")
+    )
     gaps = f.join(index, "reference_id").select(
-        ((F.col("start_time").cast("long") - F.col("discharge").cast("long")) / 86400).alias("d"))
+        ((F.col("start_time").cast("long") - F.col("discharge").cast("long")) / 86400).alias("d")
+    )
     assert gaps.count() > 0
     assert gaps.where((F.col("d") <= 0) | (F.col("d") > 30)).count() == 0
 
@@ -96,8 +99,13 @@ def test_late_reports_corrections_and_deletions(versions):
     k = versions["kontakt"]
     # late: reported after the 10th of the month after the contact ended
     deadline = F.make_timestamp(
-        F.year(F.add_months("end_time", 1)), F.month(F.add_months("end_time", 1)), F.lit(10), F.lit(0), F.lit(0),
-        F.lit(0))
+        F.year(F.add_months("end_time", 1)),
+        F.month(F.add_months("end_time", 1)),
+        F.lit(10),
+        F.lit(0),
+        F.lit(0),
+        F.lit(0),
+    )
     late = k.where(F.col("reported_at") > deadline).count()
     after_year = k.where(F.year("reported_at") == YEAR + 1).where(F.month("reported_at").isin(2, 3)).count()
     assert late > 0 and after_year > 0

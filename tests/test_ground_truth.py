@@ -23,8 +23,18 @@ def test_error_list_equals_ground_truth(spark, register_dir, validation_dir):
 
 def test_error_list_columns_are_filled(spark, validation_dir):
     errors = spark.read.parquet(str(validation_dir / "errors"))
-    for column in ("object_type", "object_id", "rule_id", "rule_version", "error_number", "severity", "message",
-                   "region", "responsible_unit", "contact_month"):
+    for column in (
+        "object_type",
+        "object_id",
+        "rule_id",
+        "rule_version",
+        "error_number",
+        "severity",
+        "message",
+        "region",
+        "responsible_unit",
+        "contact_month",
+    ):
         assert errors.where(F.col(column).isNull()).count() == 0, column
     assert errors.where(F.col("forloebselement_id").isNull() & (F.col("object_type") != "bopael")).count() == 0
 
@@ -48,7 +58,8 @@ def test_fejlliste_has_one_document_per_course_and_every_issue_once(spark, valid
     def count_entries(node) -> int:
         if isinstance(node, dict):
             return sum(len(node.get(k, [])) for k in ("errors", "warnings")) + sum(
-                count_entries(v) for k, v in node.items() if k not in ("errors", "warnings"))
+                count_entries(v) for k, v in node.items() if k not in ("errors", "warnings")
+            )
         if isinstance(node, list):
             return sum(count_entries(x) for x in node)
         return 0

@@ -15,8 +15,16 @@ def _kontakt(spark, rows):
     full = []
     for kid, prio, reported, deleted in rows:
         rec = dict.fromkeys(spec.columns)
-        rec.update(kontakt_id=kid, forloebselement_id="f", patient_id="p", priority=prio, reported_at=reported,
-                   deleted=deleted, region="1082", start_time=T(2021, 1, 1))
+        rec.update(
+            kontakt_id=kid,
+            forloebselement_id="f",
+            patient_id="p",
+            priority=prio,
+            reported_at=reported,
+            deleted=deleted,
+            region="1082",
+            start_time=T(2021, 1, 1),
+        )
         full.append(tuple(rec[c] for c in spec.columns))
     return spark.createDataFrame(full, spec.schema)
 
@@ -33,8 +41,14 @@ def test_correction_replaces_earlier_version(spark):
 
 
 def test_deletion_removes_object_from_then_on(spark):
-    df = _kontakt(spark, [("k1", "ATA3", T(2021, 1, 2), False), ("k1", "ATA3", T(2021, 2, 1), True),
-                          ("k2", "ATA1", T(2021, 1, 2), False)])
+    df = _kontakt(
+        spark,
+        [
+            ("k1", "ATA3", T(2021, 1, 2), False),
+            ("k1", "ATA3", T(2021, 2, 1), True),
+            ("k2", "ATA1", T(2021, 1, 2), False),
+        ],
+    )
     assert _state(df, T(2021, 1, 31)) == {"k1": "ATA3", "k2": "ATA1"}
     assert _state(df, T(2021, 2, 1)) == {"k2": "ATA1"}
 
@@ -46,8 +60,14 @@ def test_late_report_is_invisible_before_its_time(spark):
 
 
 def test_re_report_after_deletion_brings_object_back(spark):
-    df = _kontakt(spark, [("k1", "ATA3", T(2021, 1, 2), False), ("k1", "ATA3", T(2021, 1, 3), True),
-                          ("k1", "ATA1", T(2021, 1, 4), False)])
+    df = _kontakt(
+        spark,
+        [
+            ("k1", "ATA3", T(2021, 1, 2), False),
+            ("k1", "ATA3", T(2021, 1, 3), True),
+            ("k1", "ATA1", T(2021, 1, 4), False),
+        ],
+    )
     assert _state(df, T(2021, 1, 3, 12)) == {}
     assert _state(df, T(2021, 1, 4)) == {"k1": "ATA1"}
 

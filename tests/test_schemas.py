@@ -16,8 +16,14 @@ def _one_row(spec):
     for f in spec.schema.fields:
         t = f.dataType.typeName()
         values.append(
-            {"string": "x", "timestamp": dt.datetime(2021, 1, 1, 8), "date": dt.date(2021, 1, 1),
-             "boolean": False, "integer": 1, "array": ["a"]}[t]
+            {
+                "string": "x",
+                "timestamp": dt.datetime(2021, 1, 1, 8),
+                "date": dt.date(2021, 1, 1),
+                "boolean": False,
+                "integer": 1,
+                "array": ["a"],
+            }[t]
         )
     return tuple(values)
 

@@ -572,8 +572,9 @@ class Generator:
             d.choose("side", c["sides"], "fidx"),
         )
         n_b = (
-            F.when(s == "inpatient", d.below("nb", 4, cidx))
-            .when(s.isin("outpatient", "er"), F.when(d.u("nb", cidx) < 0.3, 1).otherwise(0))
+            F.when(s == "inpatient", d.below("nb", 5, cidx))
+            .when(s.isin("outpatient", "er"), d.below("nb", 3, cidx))
+            .when(s == "virtual", F.when(d.u("nb", cidx) < 0.3, 1).otherwise(0))
             .otherwise(0)
         )
         pool = _lit_array(dx["bidiagnoser"])
@@ -705,7 +706,14 @@ class Generator:
         fb = (s == "inpatient") & (F.col("los") >= 5) & (d.u("fb", cidx) < c["faerdigbehandlet_share"])
         fb_days = 1 + d.below("fbd", F.least(F.col("los") - 3, F.lit(5)), cidx)
         p2 = proc(2, F.lit(c["faerdigbehandlet"]), F.col("end_s") - fb_days * DAY, F.col("end_s"))
-        arr = F.filter(F.array(F.when(first.isNotNull(), p1), F.when(fb, p2)), lambda x: x.isNotNull())
+        second = F.when(s.isin("inpatient", "er") & (d.u("p3", cidx) < 0.6), d.choose("p3c", c["imaging"], cidx)).when(
+            (s == "outpatient") & (d.u("p3", cidx) < 0.4), F.lit(c["control"])
+        )
+        p3 = proc(3, second, p_start, p_end)
+        arr = F.filter(
+            F.array(F.when(first.isNotNull(), p1), F.when(fb, p2), F.when(second.isNotNull(), p3)),
+            lambda x: x.isNotNull(),
+        )
         arr = F.when(F.col("end_s").isNotNull() & (s != "diagreport"), arr)
         x = ct.select("cidx", "fidx", "unit", "rep_s", "inj", "start_s", F.explode(arr).alias("x")).select(
             "cidx", "fidx", "unit", "rep_s", "inj", "start_s", "x.*"
