@@ -27,9 +27,14 @@ def _c(x: Column | str) -> Column:
 
 def in_list_at(attr: str, list_name: str, ts: Column | str) -> Column:
     """kodelisterPaaDato(ts) contains list_name."""
+    return lists_contain_at(col(f"{attr}__lists"), list_name, ts)
+
+
+def lists_contain_at(lists: Column, list_name: str, ts: Column | str) -> Column:
+    """A code-list membership array contains list_name on the day of ts."""
     d = day(_c(ts))
     return F.exists(
-        col(f"{attr}__lists"),
+        lists,
         lambda e: (
             (e["name"] == list_name)
             & (e["valid_from"].isNull() | (e["valid_from"] <= d))

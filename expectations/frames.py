@@ -513,6 +513,44 @@ class FrameBuilder:
         )
         return Frame("resultat", "resultat", df)
 
+    def result_report_frame(self) -> Frame:
+        """Result reports triggered by a procedure, with their results and the contact's bidiagnoser."""
+        ri = self.r["resultatindberetning"].where(F.col("trigger_type") == "procedure")
+        proc = self.r["procedure"].select(
+            F.col("procedure_id").alias("rp_id"),
+            F.col("code").alias("rp_code"),
+            F.col("kontakt_id").alias("rp_kontakt"),
+            F.col("producer_unit").alias("rp_unit"),
+        )
+        ri = ri.join(proc, ri["trigger_id"] == proc["rp_id"], "left")
+        ri = self.codes(ri, {"rp_code": "rpcode"})
+        res = (
+            self.codes(self.r["resultat"], {"value": "rvalue"})
+            .groupBy(F.col("resultatindberetning_id").alias("res_ri_id"))
+            .agg(F.collect_list(F.struct(F.col("type"), F.col("rvalue__lists").alias("lists"))).alias("res_items"))
+        )
+        ri = ri.join(res, ri["resultatindberetning_id"] == res["res_ri_id"], "left")
+        bdiag = (
+            self.codes(self.r["diagnose"].where(F.col("role") == "B"), {"code": "bcode"})
+            .groupBy(F.col("kontakt_id").alias("b_kontakt"))
+            .agg(F.collect_list("bcode__lists").alias("b_lists"))
+        )
+        ri = ri.join(bdiag, ri["rp_kontakt"] == bdiag["b_kontakt"], "left")
+        ri = ri.join(self.fe_base(), ri["forloebselement_id"] == F.col("fe_id"), "left")
+        df = _std(
+            ri,
+            "resultatindberetning_id",
+            F.col("forloebselement_id"),
+            F.col("rp_unit"),
+            F.col("cause_start_time"),
+            F.col("fe_reporter"),
+            F.col("fe_start"),
+            F.lit(None).cast("timestamp"),
+            F.lit(None).cast("timestamp"),
+            F.col("rp_kontakt"),
+        )
+        return Frame("result_report", "resultatindberetning", df)
+
     def bopael_frame(self) -> Frame:
         b = self.r["bopael"]
         df = _std(
@@ -550,6 +588,7 @@ class FrameBuilder:
             h_codes,
             self.marker_frame(),
             self.resultat_frame(),
+            self.result_report_frame(),
             self.bopael_frame(),
         ]
         return {f.name: f for f in frames}

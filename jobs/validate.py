@@ -24,6 +24,7 @@ from expectations.catalogue import load_catalogue
 from expectations.engine import evaluate
 from expectations.fejlliste import build_documents
 from expectations.frames import FrameBuilder
+from expectations.gx_suites import BlockingExpectationFailed, build_suites, run_suites
 from expectations.registry import load_all
 from jobs.common import file_sha256, step, versions
 from jobs.summary import build_summary
@@ -41,6 +42,7 @@ def run_validate(
     out: str | Path,
     quiet: bool = False,
     catalogue_overrides: dict | None = None,
+    dataset_expectations: bool = True,
 ) -> dict[str, Any]:
     """Validate and write all outputs; returns the summary."""
     t0 = time.perf_counter()
@@ -51,7 +53,8 @@ def run_validate(
     checks = [c for c in load_all() if catalogue[c.rule_id].group in groups]
     reference = Reference.load(spark)
     with step("reading register", quiet):
-        state = register_as_of(read_register(spark, register), at)
+        versions_ = read_register(spark, register)
+        state = register_as_of(versions_, at)
     frames = FrameBuilder(state, reference).build()
     result = evaluate(frames, checks, catalogue, at, conf["rule_version"])
     manifest: dict[str, Any] = {
@@ -77,12 +80,27 @@ def run_validate(
             o.files["fejlliste"] = {"format": "json-lines"}
         with step("summary", quiet):
             summary = build_summary(result, errors, reference, catalogue, at)
-            o.write_json("summary.json", summary)
+        if dataset_expectations:
+            with step("dataset expectations (Great Expectations) and Data Docs", quiet):
+                outcome = run_suites(build_suites(spark, state, versions_, reference, at), o.path("data_docs"))
+            summary["dataset_expectations"] = {
+                "suites": outcome.suites,
+                "blocking_failures": outcome.blocking_failures,
+                "data_docs": "data_docs/gx/uncommitted/data_docs/local_site/index.html",
+            }
+        o.write_json("summary.json", summary)
         manifest["counts"] = {k: summary[k] for k in ("reports_checked", "errors", "warnings", "error_percent")}
         manifest["counts"]["forloebselementer_with_issues"] = (
             errors.where(F.col("forloebselement_id").isNotNull()).select("forloebselement_id").distinct().count()
         )
         manifest["seconds"] = round(time.perf_counter() - t0, 1)
+    failures = summary.get("dataset_expectations", {}).get("blocking_failures", [])
+    if failures:
+        lines = [f"{f['expectation']} {f['kwargs']} (unexpected: {f['unexpected']})" for f in failures]
+        raise BlockingExpectationFailed(
+            f"{len(failures)} blocking dataset expectation(s) failed; outputs were written to {out}:\n  "
+            + "\n  ".join(lines)
+        )
     return summary
 
 

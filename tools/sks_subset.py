@@ -76,6 +76,11 @@ CODES = [
     ("RAA01", "Resultatindberetning: kræft", LPR3, "", "res.navn", ""),
     ("RDA10", "Resultattype: stadie", LPR3, "", "res.type", "illustrative"),
     ("RDA11", "Resultattype: TNM-T", LPR3, "", "res.type", "illustrative"),
+    ("RAA09", "Resultatindberetning: komplikationer til operation", LPR3, "", "res.navn", "illustrative"),
+    ("RDA85", "Resultattype: komplikation efter Clavien-Dindo", LPR3, "", "res.type", "illustrative"),
+    ("RCL0", "Clavien-Dindo: ingen komplikation", LPR3, "", "res.clavien", "illustrative"),
+    ("RCL2", "Clavien-Dindo: grad II", LPR3, "", "res.clavien res.clavien.suba", "illustrative"),
+    ("RCL4", "Clavien-Dindo: grad IV", LPR3, "", "res.clavien res.clavien.suba", "illustrative"),
     # diagnoses: chronic (COPD, diabetes), cardio, infections, injuries, cancer, births, psychiatry
     ("DJ441", "KOL med akut eksacerbation", OLD, "", "diag", ""),
     ("DJ449", "Kronisk obstruktiv lungesygdom UNS", OLD, "", "diag", ""),
@@ -136,6 +141,7 @@ CODES = [
     ("DF102", "Alkoholafhængighed", OLD, "", "diag", ""),
     ("DF900", "ADHD", OLD, "", "diag", ""),
     ("DF419", "Angsttilstand UNS", OLD, "", "diag", ""),
+    ("DT818", "Anden komplikation til procedure", OLD, "", "diag diag.kirkomplikat", ""),
     ("DR539", "Utilpashed og træthed", OLD, "2018-12-31", "diag", "illustrative expired code"),
     # procedures: operations (NCSP K), imaging (U), treatments (B), other (Z/W/N)
     ("KNFB20", "Primær total hoftealloplastik uden cement", OLD, "", "proc.opr proc.lateral", ""),
@@ -143,7 +149,7 @@ CODES = [
     ("KNFJ51", "Osteosyntese af lårbenshalsfraktur", OLD, "", "proc.opr proc.lateral", ""),
     ("KJEA01", "Laparoskopisk appendektomi", OLD, "", "proc.opr", ""),
     ("KJKA21", "Laparoskopisk kolecystektomi", OLD, "", "proc.opr", ""),
-    ("KJFB20", "Højresidig hemikolektomi", OLD, "", "proc.opr", ""),
+    ("KJFB20", "Højresidig hemikolektomi", OLD, "", "proc.opr proc.opr.komplikat", ""),
     ("KFNG05", "Perkutan koronar angioplastik med stent", OLD, "", "proc.opr", ""),
     ("KCJE20", "Fakoemulsifikation af linse", OLD, "", "proc.opr proc.lateral", ""),
     ("KMCA10", "Kejsersnit", OLD, "", "proc.opr", ""),

@@ -12,12 +12,13 @@ from expectations.columns import (
     day,
     in_list_at,
     in_list_within,
+    lists_contain_at,
     not_in_any_list_at,
     not_in_list_at,
     outside_valid,
     present,
 )
-from expectations.registry import check, defer
+from expectations.registry import check
 
 P, PC = "procedure", "procedure_codes"
 
@@ -45,7 +46,25 @@ check(
     ),
 )
 check("11.11", P, lambda: on_course() & present("fe_end") & absent("end_time") & _code_in("proc.sluttid"))
-defer("11110", "needs RAA09 result reports (Clavien grade): lands with the RESULTATINDBERETNING group")
+
+
+def _complication_without_bidiagnose():
+    """11110: an RAA09 report on a complication-registered operation says Clavien grade I-V, and the
+    operation's contact has no bidiagnose for a complicating condition."""
+    at = col("cause_start_time")
+    graded = F.exists(
+        F.coalesce(col("res_items"), F.array()),
+        lambda r: (r["type"] == "RDA85") & lists_contain_at(r["lists"], "res.clavien.suba", at),
+    )
+    has_b = F.exists(
+        F.coalesce(col("b_lists"), F.array()), lambda lists: lists_contain_at(lists, "diag.kirkomplikat", at)
+    )
+    return (
+        (col("name") == "RAA09") & present("rp_id") & in_list_at("rpcode", "proc.opr.komplikat", at) & graded & ~has_b
+    )
+
+
+check("11110", "result_report", _complication_without_bidiagnose, object_type="procedure", object_id="rp_id")
 check(
     "11111",
     P,
