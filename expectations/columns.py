@@ -2,7 +2,7 @@
 validity, and the Drools null semantics (a comparison with a missing value does not fire).
 
 A coded attribute `x` of an evaluation frame carries `x__from`, `x__to` (the code's validity) and
-`x__lists` (array<struct<name, valid_from, valid_to>>: the code lists it belongs to and when).
+`x__lists` (map<list name, struct<valid_from, valid_to>>: the code lists it belongs to and when).
 A SOR attribute `u` carries `u__from`, `u__to`, `u__psych`, `u__hospital`.
 Validity is compared by calendar day (a code valid to 2018-12-31 is valid all that day).
 """
@@ -31,28 +31,26 @@ def in_list_at(attr: str, list_name: str, ts: Column | str) -> Column:
 
 
 def lists_contain_at(lists: Column, list_name: str, ts: Column | str) -> Column:
-    """A code-list membership array contains list_name on the day of ts."""
+    """A code-list map (name → membership span) contains list_name on the day of ts."""
     d = day(_c(ts))
-    return F.exists(
-        lists,
-        lambda e: (
-            (e["name"] == list_name)
-            & (e["valid_from"].isNull() | (e["valid_from"] <= d))
-            & (e["valid_to"].isNull() | (e["valid_to"] >= d))
-        ),
+    m = F.element_at(lists, F.lit(list_name))
+    return F.coalesce(
+        m.isNotNull()
+        & (m["valid_from"].isNull() | (m["valid_from"] <= d))
+        & (m["valid_to"].isNull() | (m["valid_to"] >= d)),
+        F.lit(False),
     )
 
 
 def in_list_within(attr: str, list_name: str, start: Column | str, end: Column | str) -> Column:
     """kodelisterIndenforPeriode(start, end) contains list_name (an open end means 'still going')."""
     s, e_ = day(_c(start)), day(_c(end))
-    return F.exists(
-        col(f"{attr}__lists"),
-        lambda e: (
-            (e["name"] == list_name)
-            & (e["valid_to"].isNull() | s.isNull() | (e["valid_to"] >= s))
-            & (e["valid_from"].isNull() | e_.isNull() | (e["valid_from"] <= e_))
-        ),
+    m = F.element_at(col(f"{attr}__lists"), F.lit(list_name))
+    return F.coalesce(
+        m.isNotNull()
+        & (m["valid_to"].isNull() | s.isNull() | (m["valid_to"] >= s))
+        & (m["valid_from"].isNull() | e_.isNull() | (m["valid_from"] <= e_)),
+        F.lit(False),
     )
 
 

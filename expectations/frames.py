@@ -81,7 +81,8 @@ class FrameBuilder:
             )
             df = df.join(info, df[src] == info[f"{attr}__code"], "left").drop(f"{attr}__code")
             df = df.withColumn(
-                f"{attr}__lists", F.coalesce(f"{attr}__lists", F.array().cast(info.schema[f"{attr}__lists"].dataType))
+                f"{attr}__lists",
+                F.coalesce(f"{attr}__lists", F.create_map().cast(info.schema[f"{attr}__lists"].dataType)),
             )
         return df
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import (
-    ArrayType,
     BooleanType,
     DateType,
+    MapType,
     StringType,
     StructField,
     StructType,
@@ -59,14 +59,10 @@ SOR_SCHEMA = StructType(
         StructField("valid_to", DateType()),
     ]
 )
-LIST_ENTRY = ArrayType(
-    StructType(
-        [
-            StructField("name", StringType()),
-            StructField("valid_from", DateType()),
-            StructField("valid_to", DateType()),
-        ]
-    )
+# code list name → the span of the code's membership (earliest from, latest to; null = open)
+LIST_MAP = MapType(
+    StringType(),
+    StructType([StructField("valid_from", DateType()), StructField("valid_to", DateType())]),
 )
 
 
@@ -184,16 +180,23 @@ class Reference:
 
     @cached_property
     def code_info(self) -> DataFrame:
-        """code → validity and the code lists it belongs to (with each membership's validity)."""
-        lists = self.code_lists.groupBy("code").agg(
-            F.sort_array(F.collect_list(F.struct(F.col("list_name").alias("name"), "valid_from", "valid_to"))).alias(
-                "lists"
-            )
+        """code → validity and a map of the code lists it belongs to, each with its membership span.
+
+        A map (not an array) so rules look a list up without a lambda: code-generated and cheap.
+        """
+        spans = self.code_lists.groupBy("code", "list_name").agg(
+            F.min("valid_from").alias("valid_from"),
+            F.when(F.max(F.col("valid_to").isNull().cast("int")) == 1, F.lit(None))
+            .otherwise(F.max("valid_to"))
+            .alias("valid_to"),
+        )
+        lists = spans.groupBy("code").agg(
+            F.map_from_entries(F.collect_list(F.struct("list_name", F.struct("valid_from", "valid_to")))).alias("lists")
         )
         return (
             self.sks_codes.select("code", "valid_from", "valid_to")
             .join(lists, "code", "left")
-            .withColumn("lists", F.coalesce("lists", F.array().cast(LIST_ENTRY)))
+            .withColumn("lists", F.coalesce("lists", F.create_map().cast(LIST_MAP)))
         )
 
     def municipality_rows(self) -> list[dict[str, str]]:

@@ -3,8 +3,6 @@ PATIENT, BOPAEL, FORLOEBSELEMENT, REFERENCE, FORLOEBSMARKOER, HENVISNING)."""
 
 from __future__ import annotations
 
-from pyspark.sql import functions as F
-
 from expectations.columns import (
     absent,
     after_valid,
@@ -12,6 +10,7 @@ from expectations.columns import (
     col,
     day,
     in_list_at,
+    in_list_within,
     not_in_any_list_at,
     not_in_list_at,
     outside_valid,
@@ -93,17 +92,7 @@ check(
 check(
     "02.b",
     "forloebselement",
-    lambda: (
-        present("end_mode")
-        & ~F.exists(
-            col("end_mode__lists"),
-            lambda e: (
-                (e["name"] == "admin.afslutmaade")
-                & (e["valid_to"].isNull() | (e["valid_to"] >= day("start_time")))
-                & (e["valid_from"].isNull() | absent("end_time") | (e["valid_from"] <= day("end_time")))
-            ),
-        )
-    ),
+    lambda: present("end_mode") & ~in_list_within("end_mode", "admin.afslutmaade", "start_time", "end_time"),
 )
 
 # REFERENCE

@@ -403,10 +403,12 @@ class Generator:
             .otherwise(F.greatest(F.lit(0), self.late0 + d.below("rd", 55 * 24, cidx) * 3600 - basis))
         )
         final = basis + delay + 60
-        admission = F.when(
-            (F.col("setting") == "inpatient") & (d.u("adm", cidx) < r["admission_report_share"]),
-            F.col("start_s") + 60 + d.below("ad", 6 * 12, cidx) * 300,
+        # first reports of contacts still open (admission, arrival); the final report closes them
+        s = F.col("setting")
+        early = ((s == "inpatient") & (d.u("adm", cidx) < r["admission_report_share"])) | (
+            s.isin("outpatient", "er") & (d.u("adm", cidx) < r["arrival_report_share"])
         )
+        admission = F.when(early, F.col("start_s") + 60 + d.below("ad", 6 * 12, cidx) * 300)
         return ct.withColumn("rep_s", final).withColumn("adm_rep_s", F.when(admission < final, admission))
 
     # ---------------------------------------------------------------- generate
@@ -572,7 +574,7 @@ class Generator:
             d.choose("side", c["sides"], "fidx"),
         )
         n_b = (
-            F.when(s == "inpatient", d.below("nb", 5, cidx))
+            F.when(s == "inpatient", d.below("nb", 6, cidx))
             .when(s.isin("outpatient", "er"), d.below("nb", 3, cidx))
             .when(s == "virtual", F.when(d.u("nb", cidx) < 0.3, 1).otherwise(0))
             .otherwise(0)

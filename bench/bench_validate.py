@@ -1,0 +1,118 @@
+"""Benchmark: the whole rule catalogue on a register, beside (a) a plain scan of the same tables
+(the floor) and (b) Great Expectations evaluating the rules it can express on the kontakt table
+with per-row results.
+
+    python -m bench.bench_validate --register bench/out/reg-1.0 --out bench/out/val-1.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import time
+
+from bench.memory import PeakMemory
+from expectations.registry import load_all
+from jobs.validate import run_validate
+from lprflow.reference import Reference
+from lprflow.register import as_of, read_register
+from lprflow.schemas import TABLE_NAMES
+from lprflow.session import get_spark
+
+
+def scan_floor(spark, register: str) -> float:
+    t0 = time.perf_counter()
+    for name in TABLE_NAMES:
+        spark.read.parquet(f"{register}/{name}").write.format("noop").mode("overwrite").save()
+    return time.perf_counter() - t0
+
+
+def gx_kontakt(spark, register: str, at: dt.datetime, reference: Reference) -> tuple[float, int, int]:
+    """GX on the as-of kontakt table: the catalogue rules a single-table expectation can express."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    lists: dict[str, list[str]] = {}
+    for r in reference.code_lists.collect():
+        lists.setdefault(r["list_name"], []).append(r["code"])
+    k = as_of(read_register(spark, register)["kontakt"], "kontakt", at).cache()
+    rows = k.count()
+    E = gx.expectations
+    expectations = [
+        # 05.11 end after start; 05.12 treatment start not before start; 05.13 treatment start before end
+        E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="end_time", column_B="start_time", ignore_row_if="either_value_is_missing"
+        ),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="treatment_start", column_B="start_time", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="end_time", column_B="treatment_start", ignore_row_if="either_value_is_missing"
+        ),
+        # 05.a / 05.b / 07.a code lists (ignoring code validity dates, which GX cannot express)
+        E.ExpectColumnValuesToBeInSet(column="type", value_set=lists["admin.konttype"]),
+        E.ExpectColumnValuesToBeInSet(column="priority", value_set=lists["admin.prioritet"]),
+        E.ExpectColumnValuesToBeInSet(column="reason", value_set=lists["admin.kontaarsag"]),
+    ]
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (
+        ctx.data_sources.add_spark(name="b")
+        .add_dataframe_asset(name="kontakt")
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": k})
+    )
+    t0 = time.perf_counter()
+    for e in expectations:
+        batch.validate(e, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["kontakt_id"]})
+    secs = time.perf_counter() - t0
+    k.unpersist()
+    return secs, len(expectations), rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--register", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--as-of", default="2022-04-01")
+    ap.add_argument("--profile", default="bench")
+    ap.add_argument("--skip-gx", action="store_true")
+    a = ap.parse_args()
+    spark = get_spark(a.profile, app_name="bench-validate")
+    at = dt.datetime.fromisoformat(a.as_of)
+    reports = sum(spark.read.parquet(f"{a.register}/{n}").count() for n in TABLE_NAMES)
+    floor = scan_floor(spark, a.register)
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        summary = run_validate(spark, a.register, at, a.out, quiet=True, dataset_expectations=False)
+        secs = time.perf_counter() - t0
+    rules = len({c.rule_id for c in load_all()})
+    out = {
+        "register": a.register,
+        "reports": reports,
+        "rules": rules,
+        "scan_floor_s": round(floor, 1),
+        "catalogue_s": round(secs, 1),
+        "catalogue_over_floor": round(secs / floor, 2),
+        "reports_per_s": round(reports / secs),
+        "peak_rss_mib": mem.peak_mib,
+        "errors": summary["errors"],
+        "s_per_rule": round(secs / rules, 3),
+    }
+    if not a.skip_gx:
+        gx_s, gx_rules, rows = gx_kontakt(spark, a.register, at, Reference.load(spark))
+        out.update(
+            {
+                "gx_kontakt_rows": rows,
+                "gx_rules": gx_rules,
+                "gx_s": round(gx_s, 1),
+                "gx_s_per_rule": round(gx_s / gx_rules, 2),
+                "engine_speedup_per_rule": round((gx_s / gx_rules) / (secs / rules), 1),
+            }
+        )
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
