@@ -140,6 +140,47 @@ def read_official_sks(path: str | Path) -> list[tuple]:
     return rows
 
 
+def read_official_sor(path: str | Path) -> list[tuple]:
+    """Parse a SOR register CSV export with the column mapping in conf/reference.yaml.
+
+    Returns rows in the layout of reference/sor_units.csv (SOR_SCHEMA). `psychiatric` is derived
+    from the main specialty; `kind` is psychiatric or somatic.
+    """
+    conf = require(load_yaml("reference.yaml"), "sor_csv", "conf/reference.yaml")
+    path = Path(path)
+    if not path.exists():
+        raise ReferenceError(f"SOR file not found: {path}")
+    cols = conf["columns"]
+    psych = {s.lower() for s in conf.get("psychiatric_specialties", [])}
+    rows = []
+    with path.open(encoding=conf.get("encoding", "utf-8-sig"), newline="") as fh:
+        reader = csv.DictReader(fh, delimiter=conf.get("delimiter", ";"))
+        missing = [h for h in cols.values() if h not in (reader.fieldnames or [])]
+        if missing:
+            raise ReferenceError(f"{path}: missing column(s) {', '.join(missing)}")
+        for n, rec in enumerate(reader, start=2):
+            get = lambda k, rec=rec: (rec.get(cols[k]) or "").strip() or None  # noqa: E731
+            where = f"{path} row {n}"
+            specialty = get("specialty")
+            is_psych = (specialty or "").lower() in psych
+            rows.append(
+                (
+                    get("sor_id"),
+                    get("name"),
+                    get("parent_id"),
+                    get("hospital_id"),
+                    get("hospital_name"),
+                    get("region_code"),
+                    is_psych,
+                    specialty,
+                    "psychiatric" if is_psych else "somatic",
+                    _date(get("valid_from") or "", where),
+                    _date(get("valid_to") or "", where),
+                )
+            )
+    return rows
+
+
 @dataclass
 class Reference:
     """All reference tables for one run, as Spark DataFrames."""

@@ -54,3 +54,44 @@ def test_validate_command_writes_all_outputs(spark, register_dir, tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["errors"] > 0
     assert "errors per rule" in res.output
+
+
+def test_job_runs_under_spark_submit(tmp_path):
+    """jobs/generate.py is a spark-submit entry point (the same code a cluster runs)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    submit = Path(sys.executable).parent / "spark-submit"
+    if not submit.exists():
+        submit = Path(shutil.which("spark-submit") or "")
+    assert submit.exists(), "spark-submit not found beside the interpreter"
+    out = tmp_path / "reg"
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable}
+    proc = subprocess.run(
+        [
+            str(submit),
+            "--master",
+            "local[1]",
+            "--conf",
+            "spark.ui.enabled=false",
+            "jobs/generate.py",
+            "--out",
+            str(out),
+            "--scale",
+            "0.0003",
+            "--profile",
+            "cluster",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["parameters"]["scale"] == 0.0003
+    assert (out / "kontakt").is_dir()

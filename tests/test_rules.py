@@ -84,35 +84,74 @@ def _one(name, *edits):
     return Case(name, list(edits))
 
 
-def test_validity_window_gates_a_rule(spark, reference):
-    from tests.rule_cases import K, set_
+@pytest.fixture(scope="module")
+def gated(spark, reference):
+    """One run with catalogue overrides that gate rules by window, scope and warning deadline."""
+    from tests.rule_cases import FE, K, set_
 
-    cases = [_one("early", set_(K, "k", treatment_start=dt.datetime(2021, 3, 1, 7)))]
-    later = load_catalogue(overrides={"05.12": {"encounter_start_from": "2021-06-01"}})
-    assert run(spark, reference, cases, later)[0]["early"] == set()
-    earlier = load_catalogue(overrides={"05.12": {"encounter_start_to": "2021-06-01"}})
-    assert run(spark, reference, cases, earlier)[0]["early"] == {("kontakt", "k", "05.12")}
-    received = load_catalogue(overrides={"05.12": {"received_from": "2021-03-07"}})
-    assert run(spark, reference, cases, received)[0]["early"] == set()
-
-
-def test_reporter_scope_gates_a_rule(spark, reference):
-    from tests.rule_cases import FE, set_
-
+    overrides = {
+        "05.12": {"encounter_start_from": "2021-06-01"},  # contacts start in March: out of the window
+        "05.13": {"encounter_start_to": "2021-06-01"},  # in the window
+        "5104": {"received_from": "2021-03-07"},  # reported 2021-03-06: before the window
+        "07.a": {"severity": "WARNING", "error_by": "2022-06-01T00:00:00"},  # deadline after the as-of time
+        "07.51": {"severity": "WARNING", "error_by": "2021-06-01T00:00:00"},  # deadline passed: an error
+    }
     born_late = set_("patient", "pat", birth_date=dt.date(2021, 3, 2))
-    cases = [_one("lpr", born_late), _one("private", born_late, set_(FE, "fe", reporter_type="PRIVATE"))]
-    found = run(spark, reference, cases)[0]
+    cases = [
+        _one("window_from", set_(K, "k", treatment_start=dt.datetime(2021, 3, 1, 7))),
+        _one("window_to", set_(K, "k", treatment_start=dt.datetime(2021, 3, 5, 12))),
+        _one("received", set_(K, "k", priority="ATA3")),
+        _one("warning", set_(K, "k", reason="ATA1")),
+        _one("deadline", set_(K, "k", reason="DR539")),
+        _one("lpr", born_late),
+        _one("private", born_late, set_(FE, "fe", reporter_type="PRIVATE")),
+    ]
+    found, result = run(spark, reference, cases, load_catalogue(overrides=overrides))
+    rows = {(r["object_id"].split("-", 1)[0], r["rule_id"]): r for r in result.issues.collect()}
+    return found, rows
+
+
+def test_validity_windows_gate_rules(gated):
+    found, _ = gated
+    assert found["window_from"] == set()
+    assert found["window_to"] == {("kontakt", "k", "05.13")}
+    assert found["received"] == set()
+
+
+def test_reporter_scope_gates_a_rule(gated):
+    found, _ = gated
     assert found["lpr"] == {("forloebselement", "fe", "01.01"), ("henvisning", "h", "01.11")}
     assert found["private"] == set()  # 01.01 and 01.11 are not valid for private-sector reports
 
 
-def test_warning_counts_as_error_after_its_deadline(spark, reference):
+def test_warning_counts_as_error_after_its_deadline(gated):
+    _, rows = gated
+    assert rows[("warning", "07.a")]["severity"] == "WARNING"
+    assert rows[("warning", "07.a")]["error_by"] == dt.datetime(2022, 6, 1)
+    assert rows[("deadline", "07.51")]["severity"] == "ERROR"
+    assert rows[("deadline", "07.a")]["severity"] == "WARNING"
+
+
+def test_warnings_in_the_official_form(spark, reference):
+    """A warning lands under `warnings` with its errorBy, and the document conforms to the schema."""
+    import json
+
+    import jsonschema
+
+    from expectations.fejlliste import build_documents
+    from lprflow.paths import reference_dir
     from tests.rule_cases import K, set_
 
-    cases = [_one("w", set_(K, "k", treatment_start=dt.datetime(2021, 3, 1, 7)))]
-    before = load_catalogue(overrides={"05.12": {"severity": "WARNING", "error_by": "2022-06-01T00:00:00"}})
-    after = load_catalogue(overrides={"05.12": {"severity": "WARNING", "error_by": "2021-06-01T00:00:00"}})
-    r1 = run(spark, reference, cases, before)[1].issues.collect()
-    r2 = run(spark, reference, cases, after)[1].issues.collect()
-    assert [r["severity"] for r in r1] == ["WARNING"] and r1[0]["error_by"] == dt.datetime(2022, 6, 1)
-    assert [r["severity"] for r in r2] == ["ERROR"]
+    overrides = {"07.a": {"severity": "WARNING", "error_by": "2022-06-01T00:00:00"}}
+    cases = [_one("w", set_(K, "k", reason="ATA1"))]
+    register = build_register(spark, cases)
+    frames = FrameBuilder(register, reference).build()
+    result = evaluate(frames, load_all(), load_catalogue(overrides=overrides), AS_OF, "sds:lpr:3.0.5")
+    docs = build_documents(result.issues, register["forloebselement"].select("forloebselement_id", "patient_id"),
+                           "e602e07c-7f05-431d-b187-1199974f4c5b")
+    [doc] = [json.loads(r["document"]) for r in docs.collect()]
+    schema = json.loads((reference_dir() / "lpr3" / "acl.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+    [warning] = doc["encounters"][0]["warnings"]
+    assert warning["ruleId"] == "07.a" and warning["errorBy"] == "2022-06-01T00:00:00+00:00"
+    assert "errors" not in doc["encounters"][0]
