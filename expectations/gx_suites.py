@@ -178,9 +178,11 @@ def build_suites(
             f"no open contacts started more than {conf['open_contact_max_days']} days before the as-of time",
         )
     )
-    share = per.groupBy("hospital_id").agg(
-        (F.sum("closed_with_a") / F.greatest(F.sum("closed"), F.lit(1))).alias("share")
-    )
+    share = (
+        per.groupBy("hospital_id")
+        .agg(F.when(F.sum("closed") > 0, F.sum("closed_with_a") / F.sum("closed")).alias("share"))
+        .where(F.col("share").isNotNull())
+    )  # a hospital with no closed contacts has nothing to check
     suites.append(
         SuiteFrame(
             "aktionsdiagnose_share",

@@ -39,7 +39,7 @@ def _spark(profile: str | None, conf: list[str] | None):
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/bold red] {exc}")
+    console.print(f"[bold red]error:[/bold red] {exc}", soft_wrap=True)
     raise typer.Exit(code=1)
 
 
@@ -74,6 +74,12 @@ def validate(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Validate the register as of this ISO date/time (default: now, UTC).")
     ] = None,
+    dataset_expectations: Annotated[
+        bool,
+        typer.Option(
+            help="Also run the dataset-level Great Expectations suites (Data Docs; blocking failures exit 1)."
+        ),
+    ] = True,
     profile: Profile = None,
     conf: Conf = None,
 ) -> None:
@@ -83,7 +89,7 @@ def validate(
     at = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat()
     try:
         spark = _spark(profile, conf)
-        summary = run_validate(spark, register, at, out)
+        summary = run_validate(spark, register, at, out, dataset_expectations=dataset_expectations)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     _print_summary(summary, out)

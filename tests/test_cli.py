@@ -47,13 +47,36 @@ def test_validate_command_writes_all_outputs(spark, register_dir, tmp_path):
     out = tmp_path / "v"
     res = runner.invoke(
         app,
-        ["validate", "--register", str(register_dir), "--out", str(out), "--as-of", "2022-04-01", "--profile", "test"],
+        [
+            "validate",
+            "--register",
+            str(register_dir),
+            "--out",
+            str(out),
+            "--as-of",
+            "2022-04-01",
+            "--profile",
+            "test",
+            "--no-dataset-expectations",
+        ],
     )
     assert res.exit_code == 0, res.output
     assert (out / "errors").is_dir() and (out / "fejlliste").is_dir()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["errors"] > 0
     assert "errors per rule" in res.output
+
+
+def test_blocking_expectation_fails_the_command_with_a_summary(spark, register_dir, tmp_path):
+    """The test register injects 2 % errors: too many contacts without an aktionsdiagnose."""
+    out = tmp_path / "v"
+    res = runner.invoke(
+        app,
+        ["validate", "--register", str(register_dir), "--out", str(out), "--as-of", "2022-04-01", "--profile", "test"],
+    )
+    assert res.exit_code == 1
+    assert "blocking dataset expectation" in res.output and "share" in res.output
+    assert (out / "summary.json").exists() and (out / "data_docs").is_dir()
 
 
 def test_job_runs_under_spark_submit(tmp_path):
