@@ -58,6 +58,52 @@ def _std(
     )
 
 
+def _code_rows(df: DataFrame, keep: list, arrays: dict[str, str]) -> DataFrame:
+    """One row per code in the given array columns: `kind` (the dict key) and `x` (the code)."""
+    tagged = F.concat(
+        *[
+            F.transform(F.coalesce(col, F.array()), lambda x, k=kind: F.struct(F.lit(k).alias("kind"), x.alias("x")))
+            for kind, col in arrays.items()
+        ]
+    )
+    return (
+        df.select(*keep, F.explode(tagged).alias("e"))
+        .select("*", F.col("e.kind").alias("kind"), F.col("e.x").alias("x"))
+        .drop("e")
+    )
+
+
+def _contact_child(df: DataFrame, obj: str) -> DataFrame:
+    """_std for an object hanging on a contact (joined with k_base)."""
+    return _std(
+        df,
+        obj,
+        F.col("k_fe_id"),
+        F.col("k_unit"),
+        F.col("k_start"),
+        F.col("fe_reporter"),
+        F.col("fe_start"),
+        F.col("k_start"),
+        F.col("k_end"),
+        F.col("kontakt_id"),
+    )
+
+
+def _procedure_std(df: DataFrame) -> DataFrame:
+    return _std(
+        df,
+        "procedure_id",
+        F.col("forloebselement_id"),
+        F.col("producer_unit"),
+        F.col("start_time"),
+        F.col("fe_reporter"),
+        F.col("fe_start"),
+        F.col("k_start"),
+        F.col("k_end"),
+        F.col("kontakt_id"),
+    )
+
+
 class FrameBuilder:
     """Builds every evaluation frame from an as-of register."""
 
@@ -167,66 +213,26 @@ class FrameBuilder:
 
     def diagnose_frame(self, d: DataFrame, agg: DataFrame) -> Frame:
         df = d.join(agg, d["kontakt_id"] == agg["agg_kontakt_id"], "left")
-        df = _std(
-            df,
-            "diagnose_id",
-            F.col("k_fe_id"),
-            F.col("k_unit"),
-            F.col("k_start"),
-            F.col("fe_reporter"),
-            F.col("fe_start"),
-            F.col("k_start"),
-            F.col("k_end"),
-            F.col("kontakt_id"),
-        )
-        return Frame("diagnose", "diagnose", df)
+        return Frame("diagnose", "diagnose", _contact_child(df, "diagnose_id"))
 
     def diagnose_codes_frame(self, d: DataFrame) -> Frame:
         """One row per add-on, metastasis or local-recurrence code of a diagnosis."""
-        kinds = F.concat(
-            F.transform(
-                F.coalesce("addon_codes", F.array()), lambda x: F.struct(F.lit("T").alias("kind"), x.alias("x"))
-            ),
-            F.transform(
-                F.coalesce("metastases", F.array()), lambda x: F.struct(F.lit("M").alias("kind"), x.alias("x"))
-            ),
-            F.transform(
-                F.coalesce("local_recurrences", F.array()), lambda x: F.struct(F.lit("L").alias("kind"), x.alias("x"))
-            ),
-        )
-        base = (
-            d.select(
-                "diagnose_id",
-                "kontakt_id",
-                "k_fe_id",
-                "k_unit",
-                "k_start",
-                "k_end",
-                "fe_reporter",
-                "fe_start",
-                "reported_at",
-                "region",
-                F.col("code__from").alias("primary__from"),
-                F.col("code__to").alias("primary__to"),
-                F.explode(kinds).alias("e"),
-            )
-            .select("*", F.col("e.kind").alias("kind"), F.col("e.x").alias("x"))
-            .drop("e")
-        )
-        df = self.codes(base, {"x": "x"})
-        df = _std(
-            df,
+        keep = [
             "diagnose_id",
-            F.col("k_fe_id"),
-            F.col("k_unit"),
-            F.col("k_start"),
-            F.col("fe_reporter"),
-            F.col("fe_start"),
-            F.col("k_start"),
-            F.col("k_end"),
-            F.col("kontakt_id"),
-        )
-        return Frame("diagnose_codes", "diagnose", df)
+            "kontakt_id",
+            "k_fe_id",
+            "k_unit",
+            "k_start",
+            "k_end",
+            "fe_reporter",
+            "fe_start",
+            "reported_at",
+            "region",
+            F.col("code__from").alias("primary__from"),
+            F.col("code__to").alias("primary__to"),
+        ]
+        base = _code_rows(d, keep, {"T": "addon_codes", "M": "metastases", "L": "local_recurrences"})
+        return Frame("diagnose_codes", "diagnose", _contact_child(self.codes(base, {"x": "x"}), "diagnose_id"))
 
     # ------------------------------------------------------------------ opholdsadresser and payments
     def interval_aggregates(self, df: DataFrame, prefix: str) -> DataFrame:
@@ -263,19 +269,7 @@ class FrameBuilder:
         return self.codes(o, {"absence": "absence"})
 
     def ophold_frame(self, o: DataFrame) -> Frame:
-        df = _std(
-            o,
-            "opholdsadresse_id",
-            F.col("k_fe_id"),
-            F.col("k_unit"),
-            F.col("k_start"),
-            F.col("fe_reporter"),
-            F.col("fe_start"),
-            F.col("k_start"),
-            F.col("k_end"),
-            F.col("kontakt_id"),
-        )
-        return Frame("opholdsadresse", "opholdsadresse", df)
+        return Frame("opholdsadresse", "opholdsadresse", _contact_child(o, "opholdsadresse_id"))
 
     def payment_base(self) -> DataFrame:
         b = self.r["betalingsoplysning"]
@@ -359,62 +353,25 @@ class FrameBuilder:
         )
 
     def procedure_frame(self, p: DataFrame) -> Frame:
-        df = _std(
-            p,
-            "procedure_id",
-            F.col("forloebselement_id"),
-            F.col("producer_unit"),
-            F.col("start_time"),
-            F.col("fe_reporter"),
-            F.col("fe_start"),
-            F.col("k_start"),
-            F.col("k_end"),
-            F.col("kontakt_id"),
-        )
-        return Frame("procedure", "procedure", df)
+        return Frame("procedure", "procedure", _procedure_std(p))
 
     def procedure_codes_frame(self, p: DataFrame) -> Frame:
-        kinds = F.concat(
-            F.transform(
-                F.coalesce("addon_codes", F.array()), lambda x: F.struct(F.lit("T").alias("kind"), x.alias("x"))
-            ),
-            F.transform(
-                F.coalesce("indication_addons", F.array()), lambda x: F.struct(F.lit("I").alias("kind"), x.alias("x"))
-            ),
-        )
-        base = (
-            p.select(
-                "procedure_id",
-                "kontakt_id",
-                "forloebselement_id",
-                "producer_unit",
-                "start_time",
-                "fe_reporter",
-                "fe_start",
-                "k_start",
-                "k_end",
-                "indication",
-                "reported_at",
-                "region",
-                F.explode(kinds).alias("e"),
-            )
-            .select("*", F.col("e.kind").alias("kind"), F.col("e.x").alias("x"))
-            .drop("e")
-        )
-        df = self.codes(base, {"x": "x"})
-        df = _std(
-            df,
+        keep = [
             "procedure_id",
-            F.col("forloebselement_id"),
-            F.col("producer_unit"),
-            F.col("start_time"),
-            F.col("fe_reporter"),
-            F.col("fe_start"),
-            F.col("k_start"),
-            F.col("k_end"),
-            F.col("kontakt_id"),
-        )
-        return Frame("procedure_codes", "procedure", df)
+            "kontakt_id",
+            "forloebselement_id",
+            "producer_unit",
+            "start_time",
+            "fe_reporter",
+            "fe_start",
+            "k_start",
+            "k_end",
+            "indication",
+            "reported_at",
+            "region",
+        ]
+        base = _code_rows(p, keep, {"T": "addon_codes", "I": "indication_addons"})
+        return Frame("procedure_codes", "procedure", _procedure_std(self.codes(base, {"x": "x"})))
 
     # ------------------------------------------------------------------ forløbselement and its other objects
     def fe_frame(self) -> Frame:
@@ -466,7 +423,7 @@ class FrameBuilder:
             c_end=F.lit(None).cast("timestamp"),
         )
         main = Frame("henvisning", "henvisning", _std(h, "henvisning_id", **std))
-        addons = h.select("*", F.explode(F.coalesce("reason_addons", F.array())).alias("x"))
+        addons = _code_rows(h, ["*"], {"T": "reason_addons"})
         addons = self.codes(addons, {"x": "x"})
         return main, Frame("henvisning_codes", "henvisning", _std(addons, "henvisning_id", **std))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 from pyspark.sql import SparkSession
 
@@ -43,6 +44,8 @@ def get_spark(
     so nothing here fights a cluster's own settings.
     """
     _check_java()
+    # Python workers (if any) run the driver's interpreter, with the same packages
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     profile = profile or os.environ.get("LPRFLOW_SPARK_PROFILE", "local")
     master, conf = profile_conf(profile)
     conf.update(overrides or {})

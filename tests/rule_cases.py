@@ -262,6 +262,27 @@ K, FE, DA, DB, P, PF = "kontakt", "forloebselement", "diagnose", "diagnose", "pr
 OPH, PAY, HEN, M, R, BO = "opholdsadresse", "betalingsoplysning", "henvisning", "forloebsmarkoer", "resultat", "bopael"
 END = T(2021, 3, 5, 12)
 
+
+def _complication_report(grade: str) -> list[Edit]:
+    """An operation (KJFB20) with an RAA09 result report giving a Clavien-Dindo grade."""
+    return [
+        set_(P, "p", code="KJFB20", side=None),
+        add(
+            "resultatindberetning",
+            key="ri9",
+            resultatindberetning_id="ri9",
+            name="RAA09",
+            trigger_type="procedure",
+            trigger_id="p",
+            cause_start_time=T(2021, 3, 2, 9),
+            cause_end_time=T(2021, 3, 2, 11),
+        ),
+        add(
+            R, key="r9", resultat_id="r9", resultatindberetning_id="ri9", type="RDA85", value=grade, time=T(2021, 3, 3)
+        ),
+    ]
+
+
 CASES: list[Case] = [
     case("clean"),
     # NONE
@@ -580,59 +601,9 @@ CASES: list[Case] = [
     ),
     case("c11107_ok", set_(P, "p", code="BVAA33", side=None, personnel="ALPE01")),
     case("c11_11", set_(P, "pf", code="BGDA1", end_time=None), expect=[(P, "pf", "11.11")]),
-    case(
-        "c11110",
-        set_(P, "p", code="KJFB20", side=None),
-        add(
-            "resultatindberetning",
-            key="ri9",
-            resultatindberetning_id="ri9",
-            name="RAA09",
-            trigger_type="procedure",
-            trigger_id="p",
-            cause_start_time=T(2021, 3, 2, 9),
-            cause_end_time=T(2021, 3, 2, 11),
-        ),
-        add(
-            R, key="r9", resultat_id="r9", resultatindberetning_id="ri9", type="RDA85", value="RCL2", time=T(2021, 3, 3)
-        ),
-        expect=[(P, "p", "11110")],
-    ),
-    case(
-        "c11110_bidiagnose",
-        set_(P, "p", code="KJFB20", side=None),
-        set_(DB, "db", code="DT818"),
-        add(
-            "resultatindberetning",
-            key="ri9",
-            resultatindberetning_id="ri9",
-            name="RAA09",
-            trigger_type="procedure",
-            trigger_id="p",
-            cause_start_time=T(2021, 3, 2, 9),
-            cause_end_time=T(2021, 3, 2, 11),
-        ),
-        add(
-            R, key="r9", resultat_id="r9", resultatindberetning_id="ri9", type="RDA85", value="RCL2", time=T(2021, 3, 3)
-        ),
-    ),
-    case(
-        "c11110_grade0",
-        set_(P, "p", code="KJFB20", side=None),
-        add(
-            "resultatindberetning",
-            key="ri9",
-            resultatindberetning_id="ri9",
-            name="RAA09",
-            trigger_type="procedure",
-            trigger_id="p",
-            cause_start_time=T(2021, 3, 2, 9),
-            cause_end_time=T(2021, 3, 2, 11),
-        ),
-        add(
-            R, key="r9", resultat_id="r9", resultatindberetning_id="ri9", type="RDA85", value="RCL0", time=T(2021, 3, 3)
-        ),
-    ),
+    case("c11110", *_complication_report("RCL2"), expect=[(P, "p", "11110")]),
+    case("c11110_bidiagnose", *_complication_report("RCL2"), set_(DB, "db", code="DT818")),
+    case("c11110_grade0", *_complication_report("RCL0")),
     case(
         "c11111",
         set_(K, "k", type="ALCA10", priority="ATA3", reason=None, end_time=T(2021, 3, 1, 8, 1), treatment_start=None),
