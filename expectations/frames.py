@@ -58,14 +58,14 @@ def _std(
     )
 
 
+def _tagger(kind: str):
+    """A one-argument lambda for F.transform (a second argument would receive the index)."""
+    return lambda x: F.struct(F.lit(kind).alias("kind"), x.alias("x"))
+
+
 def _code_rows(df: DataFrame, keep: list, arrays: dict[str, str]) -> DataFrame:
     """One row per code in the given array columns: `kind` (the dict key) and `x` (the code)."""
-    tagged = F.concat(
-        *[
-            F.transform(F.coalesce(col, F.array()), lambda x, k=kind: F.struct(F.lit(k).alias("kind"), x.alias("x")))
-            for kind, col in arrays.items()
-        ]
-    )
+    tagged = F.concat(*[F.transform(F.coalesce(col, F.array()), _tagger(kind)) for kind, col in arrays.items()])
     return (
         df.select(*keep, F.explode(tagged).alias("e"))
         .select("*", F.col("e.kind").alias("kind"), F.col("e.x").alias("x"))
