@@ -40,10 +40,11 @@ def _std(
     month: Column,
     reporter: Column,
     fe_start: Column,
-    c_start: Column,
-    c_end: Column,
+    c_start: Column | None = None,
+    c_end: Column | None = None,
     parent: Column | None = None,
 ) -> DataFrame:
+    no_time = F.lit(None).cast("timestamp")
     return df.select(
         "*",
         F.col(obj).alias("_object_id"),
@@ -53,8 +54,8 @@ def _std(
         month.alias("_month_ts"),
         F.coalesce(reporter, F.lit("LPR")).alias("_reporter"),
         fe_start.alias("_w_fe_start"),
-        c_start.alias("_w_c_start"),
-        c_end.alias("_w_c_end"),
+        (c_start if c_start is not None else no_time).alias("_w_c_start"),
+        (c_end if c_end is not None else no_time).alias("_w_c_end"),
     )
 
 
@@ -396,8 +397,6 @@ class FrameBuilder:
             F.col("start_time"),
             F.col("reporter_type"),
             F.col("start_time"),
-            F.lit(None).cast("timestamp"),
-            F.lit(None).cast("timestamp"),
         )
         return Frame("forloebselement", "forloebselement", df)
 
@@ -419,8 +418,6 @@ class FrameBuilder:
             month=F.col("time"),
             reporter=F.col("hf.reporter_type"),
             fe_start=F.col("hf.start_time"),
-            c_start=F.lit(None).cast("timestamp"),
-            c_end=F.lit(None).cast("timestamp"),
         )
         main = Frame("henvisning", "henvisning", _std(h, "henvisning_id", **std))
         addons = _code_rows(h, ["*"], {"T": "reason_addons"})
@@ -439,8 +436,6 @@ class FrameBuilder:
             F.col("time"),
             F.col("fe_reporter"),
             F.col("fe_start"),
-            F.lit(None).cast("timestamp"),
-            F.lit(None).cast("timestamp"),
         )
         return Frame("forloebsmarkoer", "forloebsmarkoer", df)
 
@@ -465,9 +460,7 @@ class FrameBuilder:
             F.col("cause_start_time"),
             F.col("fe_reporter"),
             F.col("fe_start"),
-            F.lit(None).cast("timestamp"),
-            F.lit(None).cast("timestamp"),
-            F.col("resultatindberetning_id"),
+            parent=F.col("resultatindberetning_id"),
         )
         return Frame("resultat", "resultat", df)
 
@@ -503,9 +496,7 @@ class FrameBuilder:
             F.col("cause_start_time"),
             F.col("fe_reporter"),
             F.col("fe_start"),
-            F.lit(None).cast("timestamp"),
-            F.lit(None).cast("timestamp"),
-            F.col("rp_kontakt"),
+            parent=F.col("rp_kontakt"),
         )
         return Frame("result_report", "resultatindberetning", df)
 
@@ -519,9 +510,7 @@ class FrameBuilder:
             F.col("valid_from").cast("timestamp"),
             F.lit("LPR"),
             F.lit(None).cast("timestamp"),
-            F.lit(None).cast("timestamp"),
-            F.lit(None).cast("timestamp"),
-            F.col("patient_id"),
+            parent=F.col("patient_id"),
         )
         return Frame("bopael", "bopael", df)
 

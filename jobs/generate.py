@@ -6,6 +6,7 @@ spark-submit jobs/generate.py --out DIR ...
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ def run_generate(
 def main(argv: list[str] | None = None) -> None:
     from jobs.cli import app
 
-    app(["generate", *(argv if argv is not None else __import__("sys").argv[1:])])
+    app(["generate", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

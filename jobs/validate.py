@@ -10,6 +10,7 @@ forløbselement, JSON Lines), summary.json, manifest.json; all or nothing.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,7 @@ def run_validate(
 def main(argv: list[str] | None = None) -> None:
     from jobs.cli import app
 
-    app(["validate", *(argv if argv is not None else __import__("sys").argv[1:])])
+    app(["validate", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

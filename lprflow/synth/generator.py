@@ -284,7 +284,7 @@ class Generator:
         )
         last = j == F.col("n_contacts") - 1
         late_start = F.col("anchor_s") >= F.lit(self.y0 + 334 * DAY)
-        is_open = F.col("open_draw") & late_start & ~k.isin("acute_er", "diagreport") & F.lit(True)
+        is_open = F.col("open_draw") & late_start & ~k.isin("acute_er", "diagreport")
         psych = k == "psychiatric"
         acute = (
             (inpatient & F.col("acute_fe"))
@@ -321,14 +321,7 @@ class Generator:
             )
             .otherwise(d.choose("dxa", _map_of(pools)[k], f))
         )
-        spec_map = c.get("specialty_for_diagnosis", {}) or {
-            "DM169": "ortopædisk kirurgi",
-            "DM179": "ortopædisk kirurgi",
-            "DS720": "ortopædisk kirurgi",
-            "DK359": "kirurgi",
-            "DK802": "kirurgi",
-            "DH251": "oftalmologi",
-        }
+        spec_map = c["specialty_for_diagnosis"]
         hosp = F.col("hosp")
         unit = (
             F.when(psych, F.lit(self.psych_unit))
@@ -371,7 +364,6 @@ class Generator:
             start.alias("start_s"),
             end.alias("end_s"),
             (is_open & last).alias("contact_open"),
-            (is_open).alias("course_open"),
             F.when(setting.isin("inpatient", "er"), start + d.below("tx", 12, cidx) * 300).alias("treat_s"),
             unit.alias("unit"),
             psych.alias("psych"),
