@@ -23,9 +23,7 @@ CASE_SCHEMA = T.StructType(
         T.StructField("los_days", T.IntegerType()),
         T.StructField(
             "diagnoses",
-            T.ArrayType(
-                T.StructType([T.StructField("code", T.StringType()), T.StructField("addon", T.StringType())])
-            ),
+            T.ArrayType(T.StructType([T.StructField("code", T.StringType()), T.StructField("addon", T.StringType())])),
         ),
         T.StructField("procedures", T.ArrayType(T.StringType())),
     ]
@@ -164,9 +162,9 @@ def derive(spark: SparkSession, cases: DataFrame, tables: TableSet) -> DataFrame
             "_proc_cc"
         ),
         values(is_pdx & (vt == "COMPL")).alias("_compl_pdx"),
-        F.array_sort(
-            F.collect_set(F.when(is_sdx_compl, F.struct(vv.alias("v"), excluded.alias("excluded"))))
-        ).alias("_compl_sdx"),
+        F.array_sort(F.collect_set(F.when(is_sdx_compl, F.struct(vv.alias("v"), excluded.alias("excluded"))))).alias(
+            "_compl_sdx"
+        ),
     )
     return _case_level(agg, activation_map(tables))
 
@@ -187,7 +185,9 @@ def _case_level(agg: DataFrame, acts: Column) -> DataFrame:
 
     def level(c: Column) -> Column:
         kind = F.substring(c["v"], 3, 1)
-        activated = F.arrays_overlap(F.coalesce(F.try_element_at(acts, c["v"]), F.array().cast("array<string>")), F.col("_dgprop_other"))
+        activated = F.arrays_overlap(
+            F.coalesce(F.try_element_at(acts, c["v"]), F.array().cast("array<string>")), F.col("_dgprop_other")
+        )
         return (
             F.when(kind == "C", 1)
             .when(kind == "G", 2)

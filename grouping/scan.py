@@ -37,8 +37,7 @@ def _secproc(op: str, value: str, first: tuple[str, str] | None) -> Column:
             return _has("procpr_values", value)
         return F.exists(
             "procpr",
-            lambda x: (x["v"] == value)
-            & F.exists("procpr", lambda y: (y["v"] == anchor) & (y["src"] != x["src"])),
+            lambda x: (x["v"] == value) & F.exists("procpr", lambda y: (y["v"] == anchor) & (y["src"] != x["src"])),
         )
     if value:
         return ~_has("procpr_values", value)

@@ -99,7 +99,9 @@ class TableSet:
         for i, row in enumerate(raw["complcat"], 1):
             _need(row, ["compl"], folder / "complcat.csv", i)
             if len(row["compl"]) < 3 or row["compl"][2] not in "CGIJ":
-                raise TableError(f"{folder / 'complcat.csv'}, row {i}, column compl: '{row['compl']}' needs C/G/I/J third")
+                raise TableError(
+                    f"{folder / 'complcat.csv'}, row {i}, column compl: '{row['compl']}' needs C/G/I/J third"
+                )
             complcat.append((row["compl"], row["inclprop"]))
         complexcl = []
         for i, row in enumerate(raw["complexcl"], 1):
@@ -140,7 +142,9 @@ def _need(row: dict[str, str], cols: list[str], path: Path, i: int) -> None:
 
 def _known(value: str, allowed: set[str], path: Path, i: int, col: str) -> None:
     if value not in allowed:
-        raise TableError(f"{path}, row {i}, column {col}: unknown value '{value}' (allowed: {', '.join(sorted(allowed))})")
+        raise TableError(
+            f"{path}, row {i}, column {col}: unknown value '{value}' (allowed: {', '.join(sorted(allowed))})"
+        )
 
 
 def _check_unique(values: list[str], path: Path, col: str) -> None:

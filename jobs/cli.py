@@ -110,6 +110,31 @@ def _print_summary(summary: dict, out: Path) -> None:
     console.print(f"outputs in [bold]{out}[/bold]: errors/, fejlliste/, summary.json, manifest.json")
 
 
+@app.command("group-cases")
+def group_cases_cmd(
+    tables: Annotated[Path, typer.Option(help="DRG table set folder (drglogic.csv, dg.csv, proc.csv, ...).")],
+    cases: Annotated[Path, typer.Option(help="';'-separated file with header: case_id;grouping_string[;...].")],
+    out: Annotated[Path, typer.Option(help="Output directory (replaced atomically).")],
+    post_rule: Annotated[
+        bool | None, typer.Option(help="Report rtc 1 as 9 when the pdx slot is not empty (default from conf).")
+    ] = None,
+    profile: Profile = None,
+    conf: Conf = None,
+) -> None:
+    """Group NordDRG grouping strings with a table set (batch mode)."""
+    from jobs.group_cases import run_group_cases
+
+    try:
+        spark = _spark(profile, conf)
+        s = run_group_cases(spark, tables, cases, out, post_rule=post_rule)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    console.print(
+        f"grouped [bold]{s['cases_grouped']:,}[/bold] cases, rejected {s['cases_rejected']:,} "
+        f"({s['seconds']} s); results in [bold]{out}[/bold]"
+    )
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Where the demo writes its register and results.")] = Path("out/demo"),

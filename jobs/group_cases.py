@@ -1,0 +1,112 @@
+"""Job: group NordDRG grouping strings with a DRG table set (batch mode).
+
+    lprflow group-cases --tables DIR --cases FILE --out DIR
+    spark-submit jobs/group_cases.py --tables DIR --cases FILE --out DIR
+
+FILE is `;`-separated text with a header naming at least `case_id` and `grouping_string`.
+Writes under --out: results/ (Parquet: case_id, drg, ord, rtc, mdc, loc_drg, cc_level, trace),
+rejected/ (rows that could not be read, with the reason), summary.json, manifest.json.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    import _bootstrap  # noqa: F401
+
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from grouping.engine import group_cases
+from grouping.grouping_string import parse
+from grouping.tables import TableSet
+from jobs.common import file_sha256, step, versions
+from lprflow.config import load_yaml
+from lprflow.output import atomic_output
+
+
+class InputError(ValueError):
+    """The cases file cannot be read; the message names the file and column."""
+
+
+def read_cases_file(spark: SparkSession, path: str | Path) -> DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"cases file not found: {path}")
+    df = spark.read.csv(str(path), sep=";", header=True, inferSchema=False)
+    cols = {c.strip().lower(): c for c in df.columns}
+    missing = [c for c in ("case_id", "grouping_string") if c not in cols]
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(missing)} in the header (found: {', '.join(df.columns)})"
+        )
+    return df.select(F.col(cols["case_id"]).alias("case_id"), F.col(cols["grouping_string"]).alias("grouping_string"))
+
+
+def table_manifest(tables: TableSet) -> dict[str, Any]:
+    return {
+        "folder": str(tables.folder.resolve()),
+        "files": {p.name: file_sha256(p) for p in sorted(tables.folder.glob("*.csv"))},
+        "rules": len(tables.rules),
+    }
+
+
+def run_group_cases(
+    spark: SparkSession,
+    tables_dir: str | Path,
+    cases_file: str | Path,
+    out: str | Path,
+    post_rule: bool | None = None,
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """Group every readable row of the cases file; returns the summary."""
+    t0 = time.perf_counter()
+    tables = TableSet.load(tables_dir)
+    if post_rule is None:
+        post_rule = bool(load_yaml("grouping.yaml").get("post_rule_rtc_1_to_9", True))
+    raw = read_cases_file(spark, cases_file)
+    dup = F.count(F.lit(1)).over(Window.partitionBy("case_id"))
+    raw = raw.withColumn("_n", dup)
+    bad_id = raw.where(F.col("case_id").isNull() | (F.col("_n") > 1)).select(
+        "case_id",
+        F.when(F.col("case_id").isNull(), "case_id missing").otherwise("duplicate case_id").alias("reason"),
+    )
+    cases, bad_string = parse(raw.where(F.col("case_id").isNotNull() & (F.col("_n") == 1)))
+    results = group_cases(spark, cases, tables, post_rule=post_rule)
+    manifest = {
+        "inputs": {"cases": str(Path(cases_file).resolve()), "sha256": file_sha256(Path(cases_file))},
+        "tables": table_manifest(tables),
+        "post_rule_rtc_1_to_9": post_rule,
+        "versions": versions(),
+    }
+    with atomic_output(out, "group-cases", manifest) as o:
+        with step("grouping cases and writing results/", quiet):
+            results_path = o.write("results", results.orderBy("case_id"))
+        o.write("rejected", bad_id.unionByName(bad_string).orderBy("case_id"))
+        written = spark.read.parquet(results_path)
+        per_drg = written.groupBy("drg", "rtc").count().orderBy(F.desc("count"), "drg").collect()
+        rejected = spark.read.parquet(str(o.path("rejected"))).count()
+        grouped = sum(r["count"] for r in per_drg)
+        summary = {
+            "cases_read": grouped + rejected,
+            "cases_grouped": grouped,
+            "cases_rejected": rejected,
+            "per_group": [{"drg": r["drg"], "rtc": r["rtc"], "cases": r["count"]} for r in per_drg],
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
+        o.write_json("summary.json", summary)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    from jobs.cli import app
+
+    app(["group-cases", *(argv if argv is not None else sys.argv[1:])])
+
+
+if __name__ == "__main__":
+    main()
