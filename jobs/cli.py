@@ -110,6 +110,41 @@ def _print_summary(summary: dict, out: Path) -> None:
     console.print(f"outputs in [bold]{out}[/bold]: errors/, fejlliste/, summary.json, manifest.json")
 
 
+@app.command()
+def group(
+    register: Annotated[Path, typer.Option(help="Register directory (one Parquet folder per table).")],
+    out: Annotated[Path, typer.Option(help="Output directory (replaced atomically).")],
+    tariff_year: Annotated[
+        int, typer.Option("--tariff-year", help="Tariff year; conf/grouping.yaml maps it to tables.")
+    ],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Group the register as of this ISO date/time (default: now, UTC).")
+    ] = None,
+    profile: Profile = None,
+    conf: Conf = None,
+) -> None:
+    """Join contacts into DRG-sygehusforløb, group them and value them with the year's tariffs."""
+    from jobs.group import run_group
+
+    at = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat()
+    try:
+        spark = _spark(profile, conf)
+        s = run_group(spark, register, tariff_year, at, out)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    console.print(
+        f"{s['contacts']['total']:,} contacts -> [bold]{s['courses']:,}[/bold] courses "
+        f"({s['single_contact_share']:.0%} single-contact), value {s['value_kr']:,.0f} kr; "
+        f"outputs in [bold]{out}[/bold]"
+    )
+    table = Table(title="groups by value")
+    for col in ("drg", "name", "rtc", "courses", "value kr"):
+        table.add_column(col)
+    for r in s["per_group"][:12]:
+        table.add_row(r["drg"], (r["name"] or "")[:45], r["rtc"], f"{r['courses']:,}", f"{r['value_kr']:,.0f}")
+    console.print(table)
+
+
 @app.command("group-cases")
 def group_cases_cmd(
     tables: Annotated[Path, typer.Option(help="DRG table set folder (drglogic.csv, dg.csv, proc.csv, ...).")],
