@@ -28,6 +28,7 @@ class Courses:
     contacts: DataFrame  # every as-of contact: kontakt_id, status, kind, course_id (null if not grouped)
     courses: DataFrame  # one row per course with its attributes and contact list
     cases: DataFrame  # grouper cases: one per course (case_id = course id) + per contact of multi-contact courses
+    cached: list[DataFrame]  # frames persisted by build(cache=True); unpersist when done
 
 
 def classify_contacts(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any]) -> DataFrame:
@@ -105,11 +106,18 @@ def _discharge(modes: dict[str, str]) -> Column:
     return out
 
 
-def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any]) -> Courses:
-    """Contacts classified, courses joined, and the grouper cases of every course and contact."""
+def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any], cache: bool = False) -> Courses:
+    """Contacts classified, courses joined, and the grouper cases of every course and contact.
+
+    Case ids: `F:<course id>` for a course, `K:<course id>:<kontakt id>` for a contact of a
+    multi-contact course. With `cache`, the per-contact codes and the courses are computed once
+    for every output that uses them.
+    """
     contacts = classify_contacts(state, sor_units, conf)
     grouped = join_courses(contacts, conf["join_gap_hours"])
     coded = _contact_codes(state, grouped, conf["pseudo_procedure_types"])
+    if cache:
+        coded = coded.persist()
     dur = F.col("end_time").cast("long") - F.col("start_time").cast("long")
     per_course = coded.groupBy("course_id").agg(
         F.first("patient_id").alias("patient_id"),
@@ -150,6 +158,8 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any
             F.size("contacts").alias("n_contacts"),
         )
     )
+    if cache:
+        courses = courses.persist()
     secondary = F.array_sort(
         F.array_distinct(F.filter("_all_dx", lambda x: x.isNotNull() & ~x.eqNullSafe(F.col("pdx"))))
     )
@@ -170,7 +180,7 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any
         "course_id", "kind", "sex", "birth_date", "discharge", "end_time"
     )
     own = coded.join(multi.withColumnRenamed("end_time", "_course_end"), "course_id").select(
-        F.concat(F.lit("K:"), "kontakt_id").alias("case_id"),
+        F.concat(F.lit("K:"), "course_id", F.lit(":"), "kontakt_id").alias("case_id"),
         F.lit("contact").alias("basis"),
         "course_id",
         "kind",
@@ -181,5 +191,6 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any
         F.concat(F.array("adx"), "_bdx").alias("diagnoses"),
         F.array_sort("_px").alias("procedures"),
     )
-    all_contacts = contacts.join(grouped.select("kontakt_id", "course_id"), "kontakt_id", "left")
-    return Courses(contacts=all_contacts, courses=courses, cases=course_cases.unionByName(own))
+    all_contacts = contacts.join(coded.select("kontakt_id", "course_id"), "kontakt_id", "left")
+    cached = [coded, courses] if cache else []
+    return Courses(contacts=all_contacts, courses=courses, cases=course_cases.unionByName(own), cached=cached)

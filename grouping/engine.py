@@ -35,8 +35,13 @@ def post_rule_rtc(rtc: Column, pdx_main: Column) -> Column:
     return F.when((rtc == "1") & pdx_main.isNotNull(), F.lit("9")).otherwise(rtc)
 
 
-def group_cases(spark: SparkSession, cases: DataFrame, tables: TableSet, post_rule: bool = True) -> DataFrame:
-    """One row per case (by case_id) with its group, matched rule and trace."""
+def group_cases(
+    spark: SparkSession, cases: DataFrame, tables: TableSet, post_rule: bool = True, carry: tuple[str, ...] = ()
+) -> DataFrame:
+    """One row per case (by case_id) with its group, matched rule and trace.
+
+    `carry` adds case attributes (sex, age_days, discharge, los_days) to the result.
+    """
     feats = derive(spark, cases, tables)
     matched = feats.withColumn("_rule", first_match(tables.rules))
     rules = F.broadcast(rule_table(spark, tables))
@@ -62,4 +67,5 @@ def group_cases(spark: SparkSession, cases: DataFrame, tables: TableSet, post_ru
         "loc_drg",
         "cc_level",
         trace.alias("trace"),
+        *carry,
     )

@@ -132,10 +132,14 @@ def group(
         s = run_group(spark, register, tariff_year, at, out)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
+    _print_grouping(s, out)
+
+
+def _print_grouping(s: dict, out: Path) -> None:
     console.print(
-        f"{s['contacts']['total']:,} contacts -> [bold]{s['courses']:,}[/bold] courses "
-        f"({s['single_contact_share']:.0%} single-contact), value {s['value_kr']:,.0f} kr; "
-        f"outputs in [bold]{out}[/bold]"
+        f"{s['contacts']['total']:,} contacts -> [bold]{s['courses']:,}[/bold] DRG-sygehusforløb "
+        f"({s['single_contact_share']:.0%} single-contact), value {s['value_kr']:,.0f} kr "
+        f"with tables {s['tables']}; outputs in [bold]{out}[/bold]"
     )
     table = Table(title="groups by value")
     for col in ("drg", "name", "rtc", "courses", "value kr"):
@@ -176,8 +180,9 @@ def demo(
     scale: Annotated[float, typer.Option(help="Size of the built-in synthetic register.")] = 0.002,
     profile: Profile = None,
 ) -> None:
-    """Generate a small synthetic register, validate it, and check the error list against the ground truth."""
+    """Generate a small synthetic register, validate it, check the error list against the ground truth, group it."""
     from jobs.generate import run_generate
+    from jobs.group import run_group
     from jobs.validate import run_validate
 
     try:
@@ -188,11 +193,13 @@ def demo(
         found = spark.read.parquet(str(out / "validation" / "errors")).select("object_type", "object_id", "rule_id")
         truth = spark.read.parquet(str(out / "register" / "ground_truth"))
         missing, extra = truth.subtract(found).count(), found.subtract(truth).count()
+        grouping = run_group(spark, out / "register", year, f"{year + 1}-04-01", out / "grouping")
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     _print_summary(summary, out / "validation")
     verdict = "[green]matches[/green]" if missing == extra == 0 else "[red]differs from[/red]"
     console.print(f"error list {verdict} the generator's ground truth (missing {missing}, extra {extra})")
+    _print_grouping(grouping, out / "grouping")
     if missing or extra:
         raise typer.Exit(code=1)
 

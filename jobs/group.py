@@ -74,24 +74,32 @@ def run_group(
     reference = Reference.load(spark)
     with step("reading register", quiet):
         state = register_as_of(read_register(spark, register), at)
-    c = build(state, reference.sor_units, conf["courses"])
+    c = build(state, reference.sor_units, conf["courses"], cache=True)
     cases = c.cases.where(F.col("kind") == "somatic")
-    grouped = group_cases(spark, cases, tables, post_rule=bool(conf.get("post_rule_rtc_1_to_9", True)))
-    tariffs = F.broadcast(tariff_table(spark, tables))
-    valued = grouped.join(cases.select("case_id", "basis", "course_id", "los_days"), "case_id").join(
-        tariffs, "drg", "left"
+    grouped = group_cases(
+        spark, cases, tables, post_rule=bool(conf.get("post_rule_rtc_1_to_9", True)), carry=("los_days",)
     )
+    tariffs = F.broadcast(tariff_table(spark, tables))
+    ids = F.split("case_id", ":")
     value, parts = drg_value(F.col("los_days"))
-    valued = valued.select("*", value.alias("value"), parts.alias("value_parts"))
+    valued = (
+        grouped.select(
+            "*",
+            F.when(ids[0] == "F", "course").otherwise("contact").alias("basis"),
+            ids[1].alias("course_id"),
+            F.try_element_at(ids, F.lit(3)).alias("kontakt_id"),
+        )
+        .join(tariffs, "drg", "left")
+        .select("*", value.alias("value"), parts.alias("value_parts"))
+        .persist()
+    )
     pick = Window.partitionBy("course_id").orderBy(F.desc("value"), F.col("basis").desc(), "case_id")
     best = (
         valued.withColumn("_r", F.row_number().over(pick))
         .where("_r = 1")
         .select(
             "course_id",
-            F.when(F.col("basis") == "course", F.lit("course"))
-            .otherwise(F.substring("case_id", 3, 1000))
-            .alias("group_basis"),
+            F.coalesce("kontakt_id", F.lit("course")).alias("group_basis"),
             "drg",
             "drg_name",
             "mdc",
@@ -105,9 +113,7 @@ def run_group(
         )
     )
     own = valued.where(F.col("basis") == "contact").select(
-        F.substring("case_id", 3, 1000).alias("kontakt_id"),
-        F.col("drg").alias("own_drg"),
-        F.col("value").alias("own_value"),
+        "kontakt_id", F.col("drg").alias("own_drg"), F.col("value").alias("own_value")
     )
     courses = c.courses.join(best, "course_id", "left")
     outside_value, outside_parts = outside_drg_value(
@@ -164,8 +170,11 @@ def run_group(
         summary = _summary(spark, o.path("courses"), o.path("contacts"))
         summary["as_of"] = at.isoformat()
         summary["tariff_year"] = int(tariff_year)
+        summary["tables"] = tables.folder.name
         summary["seconds"] = round(time.perf_counter() - t0, 1)
         o.write_json("summary.json", summary)
+    for df in [valued, *c.cached]:
+        df.unpersist()
     return summary
 
 

@@ -14,7 +14,7 @@ runner = CliRunner()
 def test_help_lists_subcommands():
     res = runner.invoke(app, ["--help"])
     assert res.exit_code == 0
-    for cmd in ("generate", "validate", "demo"):
+    for cmd in ("generate", "validate", "group", "group-cases", "demo"):
         assert cmd in res.output
 
 

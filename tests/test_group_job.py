@@ -225,3 +225,14 @@ def test_generated_register_every_contact_accounted_for(spark, register_dir, tmp
     somatic = courses.where("kind = 'somatic'")
     assert somatic.where("drg is null").count() == 0
     assert courses.where("value is null or value < 0").count() == 0
+
+
+def test_group_cli_prints_groups_and_exits_zero(hand_register, tmp_path):
+    from typer.testing import CliRunner
+
+    from jobs.cli import app
+
+    args = ["group", "--register", str(hand_register), "--tariff-year", "2021", "--as-of", "2022-04-01"]
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "o"), "--profile", "test"])
+    assert res.exit_code == 0, res.output
+    assert "6 DRG-sygehusforløb" in res.output and "05PR02" in res.output
