@@ -1,4 +1,4 @@
-"""Run the scale benchmarks in sequence (generation, then validation) and print their JSON.
+"""Run the scale benchmarks in sequence (generation, validation, grouping) and print their JSON.
 
 python -m bench.run_all [--scale 1.0]
 """
@@ -18,6 +18,7 @@ def main() -> None:
     for cmd in (
         [sys.executable, "-m", "bench.bench_generate", "--scale", a.scale, "--out", reg],
         [sys.executable, "-m", "bench.bench_validate", "--register", reg, "--out", val],
+        [sys.executable, "-m", "bench.bench_group", "--register", reg, "--out", f"bench/out/group-{a.scale}"],
     ):
         subprocess.run(cmd, check=True)
 
