@@ -162,19 +162,21 @@ def run_group(
         "parameters": conf,
         "versions": versions(),
     }
-    with atomic_output(out, "group", manifest) as o:
-        with step("forming, grouping and valuing DRG-sygehusforløb; writing courses/", quiet):
-            o.write("courses", courses.orderBy("course_id"))
-        with step("writing contacts/", quiet):
-            o.write("contacts", contacts.drop("patient_id").orderBy("kontakt_id"))
-        summary = _summary(spark, o.path("courses"), o.path("contacts"))
-        summary["as_of"] = at.isoformat()
-        summary["tariff_year"] = int(tariff_year)
-        summary["tables"] = tables.folder.name
-        summary["seconds"] = round(time.perf_counter() - t0, 1)
-        o.write_json("summary.json", summary)
-    for df in [valued, *c.cached]:
-        df.unpersist()
+    try:
+        with atomic_output(out, "group", manifest) as o:
+            with step("forming, grouping and valuing DRG-sygehusforløb; writing courses/", quiet):
+                o.write("courses", courses.orderBy("course_id"))
+            with step("writing contacts/", quiet):
+                o.write("contacts", contacts.drop("patient_id").orderBy("kontakt_id"))
+            summary = _summary(spark, o.path("courses"), o.path("contacts"))
+            summary["as_of"] = at.isoformat()
+            summary["tariff_year"] = int(tariff_year)
+            summary["tables"] = tables.folder.name
+            summary["seconds"] = round(time.perf_counter() - t0, 1)
+            o.write_json("summary.json", summary)
+    finally:
+        for df in [valued, *c.cached]:
+            df.unpersist()
     return summary
 
 
