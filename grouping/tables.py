@@ -11,32 +11,11 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grouping.logic import Rule, parse_rule
+from grouping.logic import CONDITION_COLUMNS, Rule, parse_rule
 
 # table name -> required columns (lower case, as in NORDDRG.md)
 COLUMNS: dict[str, list[str]] = {
-    "drglogic": [
-        "ord",
-        "drg",
-        "rtc",
-        "icd",
-        "mdc",
-        "pdgprop",
-        "or",
-        "procpro1",
-        "dgcat1",
-        "agelim",
-        "compl",
-        "sex",
-        "dgprop1",
-        "dgprop2",
-        "dgprop3",
-        "dgprop4",
-        "secproc1",
-        "disch",
-        "dur",
-        "loc_drg",
-    ],
+    "drglogic": ["ord", "drg", "rtc", *CONDITION_COLUMNS, "loc_drg"],
     "dg": ["code", "d_code", "vartype", "varval"],
     "proc": ["code", "vartype", "varval"],
     "complcat": ["compl", "inclprop"],
