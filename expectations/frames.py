@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from expectations import columns as C
@@ -191,30 +191,42 @@ class FrameBuilder:
         return d.select("*", *flags)
 
     @staticmethod
-    def diagnose_aggregates(d: DataFrame) -> DataFrame:
-        """Per contact: what its aktionsdiagnose and bidiagnoser are (for contact-level rules)."""
+    def _diagnose_aggregate_columns(over: Window | None = None) -> dict[str, Column]:
+        """Per contact: what its aktionsdiagnose and bidiagnoser are (for contact-level rules);
+        aggregates, or window functions `over` the contact."""
         a, b = F.col("role") == "A", F.col("role") == "B"
 
+        def agg(c: Column) -> Column:
+            return c if over is None else c.over(over)
+
         def any_(cond: Column) -> Column:
-            return F.max(F.when(cond, 1).otherwise(0)).cast("boolean")
+            return agg(F.max(F.when(cond, 1).otherwise(0))).cast("boolean")
 
-        return d.groupBy(F.col("kontakt_id").alias("agg_kontakt_id")).agg(
-            F.sum(F.when(a, 1).otherwise(0)).alias("a_count"),
-            any_(a & F.col("f_primkraeft")).alias("a_primkraeft"),
-            any_(a & F.col("f_metastase")).alias("a_metastase"),
-            any_(a & F.col("f_lokalrecidiv")).alias("a_lokalrecidiv"),
-            any_(a & F.col("f_doed_at_start")).alias("a_doed"),
-            any_(a & F.col("f_foedmor")).alias("a_foedmor"),
-            any_(a & F.col("f_foedbarn_vital")).alias("a_foedbarn_vital"),
-            any_(a & F.col("f_foedbarn_doed")).alias("a_foedbarn_doed"),
-            any_(a & F.col("f_foedmor_samraad")).alias("a_foedmor_samraad"),
-            F.sum(F.when(b & F.col("f_primkraeft"), 1).otherwise(0)).alias("b_primkraeft_n"),
-            any_(b & F.col("f_abort_samraad")).alias("b_abort_samraad"),
-        )
+        return {
+            "a_count": agg(F.sum(F.when(a, 1).otherwise(0))),
+            "a_primkraeft": any_(a & F.col("f_primkraeft")),
+            "a_metastase": any_(a & F.col("f_metastase")),
+            "a_lokalrecidiv": any_(a & F.col("f_lokalrecidiv")),
+            "a_doed": any_(a & F.col("f_doed_at_start")),
+            "a_foedmor": any_(a & F.col("f_foedmor")),
+            "a_foedbarn_vital": any_(a & F.col("f_foedbarn_vital")),
+            "a_foedbarn_doed": any_(a & F.col("f_foedbarn_doed")),
+            "a_foedmor_samraad": any_(a & F.col("f_foedmor_samraad")),
+            "b_primkraeft_n": agg(F.sum(F.when(b & F.col("f_primkraeft"), 1).otherwise(0))),
+            "b_abort_samraad": any_(b & F.col("f_abort_samraad")),
+        }
 
-    def diagnose_frame(self, d: DataFrame, agg: DataFrame) -> Frame:
-        df = d.join(agg, d["kontakt_id"] == agg["agg_kontakt_id"], "left")
-        return Frame("diagnose", "diagnose", _contact_child(df, "diagnose_id"))
+    def diagnose_aggregates(self, d: DataFrame) -> DataFrame:
+        """The per-contact diagnosis aggregates, one row per contact (joined to the kontakt frame)."""
+        aggs = [c.alias(n) for n, c in self._diagnose_aggregate_columns().items()]
+        return d.groupBy(F.col("kontakt_id").alias("agg_kontakt_id")).agg(*aggs)
+
+    def diagnose_frame(self, d: DataFrame) -> Frame:
+        """Each diagnosis with its contact's aggregates, taken over a window on the contact: `d` is
+        already partitioned and sorted by contact after its join, so this costs no second pass."""
+        per_contact = Window.partitionBy("kontakt_id")
+        aggs = [c.alias(n) for n, c in self._diagnose_aggregate_columns(per_contact).items()]
+        return Frame("diagnose", "diagnose", _contact_child(d.select("*", *aggs), "diagnose_id"))
 
     def diagnose_codes_frame(self, d: DataFrame) -> Frame:
         """One row per add-on, metastasis or local-recurrence code of a diagnosis."""
@@ -525,7 +537,7 @@ class FrameBuilder:
         frames = [
             self.fe_frame(),
             self.kontakt_frame(d_agg, self.interval_aggregates(o, "o"), self.interval_aggregates(b, "p")),
-            self.diagnose_frame(d, d_agg),
+            self.diagnose_frame(d),
             self.diagnose_codes_frame(d),
             self.ophold_frame(o),
             self.payment_frame(b),

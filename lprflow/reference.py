@@ -234,11 +234,14 @@ class Reference:
         lists = spans.groupBy("code").agg(
             F.map_from_entries(F.collect_list(F.struct("list_name", F.struct("valid_from", "valid_to")))).alias("lists")
         )
-        return (
+        info = (
             self.sks_codes.select("code", "valid_from", "valid_to")
             .join(lists, "code", "left")
             .withColumn("lists", F.coalesce("lists", F.create_map().cast(LIST_MAP)))
         )
+        # a few hundred rows, joined (broadcast) to every coded column of every frame: built once
+        # here as a local table, so no query re-runs its aggregations (each was two shuffles)
+        return self.spark.createDataFrame(info.collect(), info.schema)
 
     def municipality_rows(self) -> list[dict[str, str]]:
         """The municipalities as plain rows (98 of them), for driver-side parameterisation."""
