@@ -13,6 +13,7 @@ import json
 import time
 
 from bench.memory import PeakMemory
+from bench.sink import noop_seconds
 from expectations.registry import load_all
 from jobs.validate import run_validate
 from lprflow.reference import Reference
@@ -22,10 +23,7 @@ from lprflow.session import get_spark
 
 
 def scan_floor(spark, register: str) -> float:
-    t0 = time.perf_counter()
-    for name in TABLE_NAMES:
-        spark.read.parquet(f"{register}/{name}").write.format("noop").mode("overwrite").save()
-    return time.perf_counter() - t0
+    return sum(noop_seconds(spark.read.parquet(f"{register}/{name}")) for name in TABLE_NAMES)
 
 
 def gx_kontakt(spark, register: str, at: dt.datetime, reference: Reference, cached: bool) -> tuple[float, int, int]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import time
 
 from pyspark.sql import DataFrame
 
+from bench.sink import noop_seconds
 from expectations.catalogue import load_catalogue
 from expectations.engine import evaluate
 from expectations.frames import FrameBuilder
-from expectations.registry import load_all
+from expectations.registry import checks_in_scope
 from lprflow.config import load_yaml
 from lprflow.reference import Reference
 from lprflow.register import read_register, register_as_of
@@ -26,9 +26,7 @@ from lprflow.session import get_spark
 
 
 def _noop(df: DataFrame) -> float:
-    t0 = time.perf_counter()
-    df.write.format("noop").mode("overwrite").save()
-    return round(time.perf_counter() - t0, 1)
+    return round(noop_seconds(df), 1)
 
 
 def main() -> None:
@@ -60,7 +58,7 @@ def main() -> None:
     if "rules" in stages:
         conf = load_yaml("validation.yaml")
         catalogue = load_catalogue()
-        checks = [c for c in load_all() if catalogue[c.rule_id].group in set(conf["groups"])]
+        checks = checks_in_scope(catalogue, conf["groups"])
         for name in frames:
             if name not in wanted:
                 continue

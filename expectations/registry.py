@@ -9,10 +9,12 @@ frame's own (e.g. 06.02 is tested on the contact but reported on its henvisning)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from pyspark.sql import Column
+
+from expectations.catalogue import RuleMeta
 
 
 @dataclass(frozen=True)
@@ -56,3 +58,9 @@ def load_all() -> list[Check]:
     )
 
     return CHECKS
+
+
+def checks_in_scope(catalogue: Mapping[str, RuleMeta], groups: Iterable[str]) -> list[Check]:
+    """The registered checks whose catalogue rule belongs to one of `groups` (a run's scope)."""
+    wanted = set(groups)
+    return [c for c in load_all() if catalogue[c.rule_id].group in wanted]

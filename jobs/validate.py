@@ -26,7 +26,7 @@ from expectations.engine import evaluate
 from expectations.fejlliste import build_documents
 from expectations.frames import FrameBuilder
 from expectations.gx_suites import BlockingExpectationFailed, build_suites, run_suites
-from expectations.registry import load_all
+from expectations.registry import checks_in_scope
 from jobs.common import file_sha256, step, versions
 from jobs.summary import build_summary
 from lprflow.config import load_yaml
@@ -51,7 +51,7 @@ def run_validate(
     conf = load_yaml("validation.yaml")
     catalogue = load_catalogue(overrides=catalogue_overrides)
     groups = set(conf["groups"])
-    checks = [c for c in load_all() if catalogue[c.rule_id].group in groups]
+    checks = checks_in_scope(catalogue, groups)
     reference = Reference.load(spark)
     with step("reading register", quiet):
         versions_ = read_register(spark, register)
