@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import time
+from pathlib import Path
 
 from bench.memory import PeakMemory
 from bench.sink import noop_seconds
@@ -84,8 +85,20 @@ def main() -> None:
     ap.add_argument("--profile", default="bench")
     ap.add_argument("--skip-gx", action="store_true")
     ap.add_argument("--gx-only", action="store_true")
+    ap.add_argument("--event-log", help="write an uncompressed Spark event log here (see bench/eventlog.py)")
     a = ap.parse_args()
-    spark = get_spark(a.profile, app_name="bench-validate")
+    logging = (
+        {
+            "spark.eventLog.enabled": "true",
+            "spark.eventLog.compress": "false",
+            "spark.eventLog.dir": Path(a.event_log).resolve().as_uri(),
+        }
+        if a.event_log
+        else {}
+    )
+    if a.event_log:
+        Path(a.event_log).mkdir(parents=True, exist_ok=True)
+    spark = get_spark(a.profile, app_name="bench-validate", overrides=logging)
     at = dt.datetime.fromisoformat(a.as_of)
     if a.gx_only:
         reference = Reference.load(spark)

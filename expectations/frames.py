@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
@@ -105,6 +106,16 @@ def _procedure_std(df: DataFrame) -> DataFrame:
     )
 
 
+def _with_context(df: DataFrame, key: str, ctx: DataFrame) -> DataFrame:
+    """`df` with the context columns `ctx` holds per `key` (as `c_id`).
+
+    The context is gathered on a narrow projection (the object's id and references), so only
+    those few columns are shuffled to each referenced table; the full rows stay where the as-of
+    step left them (partitioned by their own id) and meet their context in one join on the id.
+    """
+    return df.join(ctx, df[key] == ctx["c_id"], "left").drop("c_id")
+
+
 class FrameBuilder:
     """Builds every evaluation frame from an as-of register."""
 
@@ -115,6 +126,21 @@ class FrameBuilder:
         self._sor = F.broadcast(
             reference.sor_units.select("sor_id", "valid_from", "valid_to", "psychiatric", "hospital_id")
         )
+        self._kctx: DataFrame | None = None
+        self._persisted: list[DataFrame] = []
+
+    def __enter__(self) -> FrameBuilder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Drop what the builder persisted (call when the run's outputs are written)."""
+        for df in self._persisted:
+            df.unpersist()
+        self._persisted.clear()
+        self._kctx = None
 
     # ------------------------------------------------------------------ reference joins
     def codes(self, df: DataFrame, attrs: dict[str, str]) -> DataFrame:
@@ -155,17 +181,24 @@ class FrameBuilder:
         )
 
     def k_base(self) -> DataFrame:
-        k = self.r["kontakt"].select(
-            F.col("kontakt_id").alias("k_id"),
-            F.col("forloebselement_id").alias("k_fe_id"),
-            F.col("start_time").alias("k_start"),
-            F.col("end_time").alias("k_end"),
-            F.col("responsible_unit").alias("k_unit"),
-            F.col("type").alias("k_type"),
-        )
-        k = k.join(self.fe_base(), k["k_fe_id"] == F.col("fe_id"), "left").drop("fe_id")
-        k = self.unit(k, "k_unit", "ku")
-        return self.codes(k, {"k_type": "ktype"})
+        """The contact context every contact child needs (contact ⋈ forløbselement ⋈ SOR ⋈ type),
+        built once per run: narrow, partitioned by contact id and persisted, so the diagnoses,
+        opholdsadresser, payments, procedures and the contact frame join it without recomputing
+        the contact's and forløbselement's as-of state or shuffling it again."""
+        if self._kctx is None:
+            k = self.r["kontakt"].select(
+                F.col("kontakt_id").alias("k_id"),
+                F.col("forloebselement_id").alias("k_fe_id"),
+                F.col("start_time").alias("k_start"),
+                F.col("end_time").alias("k_end"),
+                F.col("responsible_unit").alias("k_unit"),
+                F.col("type").alias("k_type"),
+            )
+            k = k.join(self.fe_base(), k["k_fe_id"] == F.col("fe_id"), "left").drop("fe_id")
+            k = self.codes(self.unit(k, "k_unit", "ku"), {"k_type": "ktype"})
+            self._kctx = k.repartition("k_id").persist(StorageLevel.MEMORY_AND_DISK)
+            self._persisted.append(self._kctx)
+        return self._kctx
 
     # ------------------------------------------------------------------ diagnoses
     def diagnose_base(self) -> DataFrame:
@@ -249,17 +282,16 @@ class FrameBuilder:
 
     # ------------------------------------------------------------------ opholdsadresser and payments
     def interval_aggregates(self, df: DataFrame, prefix: str) -> DataFrame:
-        """Per contact: count, whether some interval starts/ends with the contact, and tiling."""
+        """Per contact, from the intervals' own state (no contact join): count, the start and end
+        times (tested against the contact's in the kontakt frame) and whether they tile."""
         ivs = F.array_sort(F.collect_list(F.struct(F.col("start_time").alias("s"), F.col("end_time").alias("e"))))
         agg = (
             df.where(F.col("kontakt_id").isNotNull())
             .groupBy(F.col("kontakt_id").alias(f"{prefix}_kontakt_id"))
             .agg(
                 F.count(F.lit(1)).alias(f"{prefix}_n"),
-                F.max((F.col("start_time") == F.col("k_start")).cast("int"))
-                .cast("boolean")
-                .alias(f"{prefix}_start_eq"),
-                F.max((F.col("end_time") == F.col("k_end")).cast("int")).cast("boolean").alias(f"{prefix}_end_eq"),
+                F.collect_list("start_time").alias(f"{prefix}_starts"),
+                F.collect_list("end_time").alias(f"{prefix}_ends"),
                 ivs.alias("_ivs"),
             )
         )
@@ -286,17 +318,19 @@ class FrameBuilder:
 
     def payment_base(self) -> DataFrame:
         b = self.r["betalingsoplysning"]
-        b = b.join(self.k_base(), b["kontakt_id"] == F.col("k_id"), "left")
-        b = b.join(
+        ctx = b.select(F.col("betalingsoplysning_id").alias("c_id"), "kontakt_id", "forloebselement_id")
+        ctx = ctx.join(self.k_base(), ctx["kontakt_id"] == F.col("k_id"), "left")
+        ctx = ctx.join(
             self.fe_base().select(
                 F.col("fe_id").alias("b_fe_id"),
                 F.col("fe_reporter").alias("b_reporter"),
                 F.col("fe_start").alias("b_fe_start"),
                 F.col("fe_unit").alias("b_fe_unit"),
             ),
-            b["forloebselement_id"] == F.col("b_fe_id"),
+            ctx["forloebselement_id"] == F.col("b_fe_id"),
             "left",
         )
+        b = _with_context(b, "betalingsoplysning_id", ctx.drop("kontakt_id", "forloebselement_id"))
         return self.codes(b, {"agreement": "agreement", "payer": "payer", "specialisation_level": "speclevel"})
 
     def payment_frame(self, b: DataFrame) -> Frame:
@@ -317,15 +351,32 @@ class FrameBuilder:
     # ------------------------------------------------------------------ contacts
     def kontakt_frame(self, d_agg: DataFrame, o_agg: DataFrame, p_agg: DataFrame) -> Frame:
         k = self.r["kontakt"]
-        k = k.join(self.fe_base(), k["forloebselement_id"] == F.col("fe_id"), "left")
-        k = self.unit(k, "responsible_unit", "unit")
-        k = self.codes(k, {"type": "type", "priority": "priority", "reason": "reason"})
+        ctx = self.k_base().select(
+            "k_id",
+            "fe_start",
+            "fe_end",
+            "fe_reporter",
+            "fe_unit",
+            *[F.col(f"ku__{a}").alias(f"unit__{a}") for a in ("from", "to", "psych", "hospital")],
+            *[F.col(f"ktype__{a}").alias(f"type__{a}") for a in ("from", "to", "lists")],
+        )
+        k = k.join(ctx, k["kontakt_id"] == ctx["k_id"], "left").drop("k_id")
+        k = self.codes(k, {"priority": "priority", "reason": "reason"})
         h = self.r["henvisning"].select(F.col("henvisning_id").alias("h_id"), F.col("time").alias("h_time"))
         k = k.join(h, k["henvisning_id"] == h["h_id"], "left")
         k = k.join(d_agg, k["kontakt_id"] == d_agg["agg_kontakt_id"], "left")
         k = k.join(o_agg, k["kontakt_id"] == o_agg["o_kontakt_id"], "left")
         k = k.join(p_agg, k["kontakt_id"] == p_agg["p_kontakt_id"], "left")
         k = k.fillna(0, subset=["a_count", "o_n", "p_n", "b_primkraeft_n"])
+        # whether some interval starts / ends with the contact (null when none does or can)
+        k = k.select(
+            "*",
+            *[
+                F.array_contains(f"{x}_{side}s", F.col(t)).alias(f"{x}_{side}_eq")
+                for x in ("o", "p")
+                for side, t in (("start", "start_time"), ("end", "end_time"))
+            ],
+        )
         df = _std(
             k,
             "kontakt_id",
@@ -342,17 +393,23 @@ class FrameBuilder:
     # ------------------------------------------------------------------ procedures
     def procedure_base(self) -> DataFrame:
         p = self.r["procedure"]
-        p = p.join(
-            self.k_base().drop("fe_start", "fe_end", "fe_reporter", "fe_unit"), p["kontakt_id"] == F.col("k_id"), "left"
+        ctx = p.select(
+            F.col("procedure_id").alias("c_id"),
+            F.col("kontakt_id").alias("c_kontakt"),
+            F.col("forloebselement_id").alias("c_fe"),
+            F.col("betalingsoplysning_id").alias("c_pay"),
         )
-        p = p.join(self.fe_base(), p["forloebselement_id"] == F.col("fe_id"), "left")
-        p = self.unit(p, "producer_unit", "producer")
+        k = self.k_base().drop("fe_start", "fe_end", "fe_reporter", "fe_unit")
+        ctx = ctx.join(k, ctx["c_kontakt"] == F.col("k_id"), "left")
+        ctx = ctx.join(self.fe_base(), ctx["c_fe"] == F.col("fe_id"), "left")
         pay = self.r["betalingsoplysning"].select(
             F.col("betalingsoplysning_id").alias("pay_id"),
             F.col("start_time").alias("pay_start"),
             F.col("end_time").alias("pay_end"),
         )
-        p = p.join(pay, p["betalingsoplysning_id"] == pay["pay_id"], "left")
+        ctx = ctx.join(pay, ctx["c_pay"] == pay["pay_id"], "left")
+        p = _with_context(p, "procedure_id", ctx.drop("c_kontakt", "c_fe", "c_pay"))
+        p = self.unit(p, "producer_unit", "producer")
         return self.codes(
             p,
             {
@@ -536,7 +593,11 @@ class FrameBuilder:
         h_main, h_codes = self.henvisning_frames()
         frames = [
             self.fe_frame(),
-            self.kontakt_frame(d_agg, self.interval_aggregates(o, "o"), self.interval_aggregates(b, "p")),
+            self.kontakt_frame(
+                d_agg,
+                self.interval_aggregates(self.r["opholdsadresse"], "o"),
+                self.interval_aggregates(self.r["betalingsoplysning"], "p"),
+            ),
             self.diagnose_frame(d),
             self.diagnose_codes_frame(d),
             self.ophold_frame(o),
