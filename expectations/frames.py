@@ -106,16 +106,6 @@ def _procedure_std(df: DataFrame) -> DataFrame:
     )
 
 
-def _with_context(df: DataFrame, key: str, ctx: DataFrame) -> DataFrame:
-    """`df` with the context columns `ctx` holds per `key` (as `c_id`).
-
-    The context is gathered on a narrow projection (the object's id and references), so only
-    those few columns are shuffled to each referenced table; the full rows stay where the as-of
-    step left them (partitioned by their own id) and meet their context in one join on the id.
-    """
-    return df.join(ctx, df[key] == ctx["c_id"], "left").drop("c_id")
-
-
 class FrameBuilder:
     """Builds every evaluation frame from an as-of register."""
 
@@ -318,19 +308,17 @@ class FrameBuilder:
 
     def payment_base(self) -> DataFrame:
         b = self.r["betalingsoplysning"]
-        ctx = b.select(F.col("betalingsoplysning_id").alias("c_id"), "kontakt_id", "forloebselement_id")
-        ctx = ctx.join(self.k_base(), ctx["kontakt_id"] == F.col("k_id"), "left")
-        ctx = ctx.join(
+        b = b.join(self.k_base(), b["kontakt_id"] == F.col("k_id"), "left")
+        b = b.join(
             self.fe_base().select(
                 F.col("fe_id").alias("b_fe_id"),
                 F.col("fe_reporter").alias("b_reporter"),
                 F.col("fe_start").alias("b_fe_start"),
                 F.col("fe_unit").alias("b_fe_unit"),
             ),
-            ctx["forloebselement_id"] == F.col("b_fe_id"),
+            b["forloebselement_id"] == F.col("b_fe_id"),
             "left",
         )
-        b = _with_context(b, "betalingsoplysning_id", ctx.drop("kontakt_id", "forloebselement_id"))
         return self.codes(b, {"agreement": "agreement", "payer": "payer", "specialisation_level": "speclevel"})
 
     def payment_frame(self, b: DataFrame) -> Frame:
@@ -393,23 +381,17 @@ class FrameBuilder:
     # ------------------------------------------------------------------ procedures
     def procedure_base(self) -> DataFrame:
         p = self.r["procedure"]
-        ctx = p.select(
-            F.col("procedure_id").alias("c_id"),
-            F.col("kontakt_id").alias("c_kontakt"),
-            F.col("forloebselement_id").alias("c_fe"),
-            F.col("betalingsoplysning_id").alias("c_pay"),
+        p = p.join(
+            self.k_base().drop("fe_start", "fe_end", "fe_reporter", "fe_unit"), p["kontakt_id"] == F.col("k_id"), "left"
         )
-        k = self.k_base().drop("fe_start", "fe_end", "fe_reporter", "fe_unit")
-        ctx = ctx.join(k, ctx["c_kontakt"] == F.col("k_id"), "left")
-        ctx = ctx.join(self.fe_base(), ctx["c_fe"] == F.col("fe_id"), "left")
+        p = p.join(self.fe_base(), p["forloebselement_id"] == F.col("fe_id"), "left")
+        p = self.unit(p, "producer_unit", "producer")
         pay = self.r["betalingsoplysning"].select(
             F.col("betalingsoplysning_id").alias("pay_id"),
             F.col("start_time").alias("pay_start"),
             F.col("end_time").alias("pay_end"),
         )
-        ctx = ctx.join(pay, ctx["c_pay"] == pay["pay_id"], "left")
-        p = _with_context(p, "procedure_id", ctx.drop("c_kontakt", "c_fe", "c_pay"))
-        p = self.unit(p, "producer_unit", "producer")
+        p = p.join(pay, p["betalingsoplysning_id"] == pay["pay_id"], "left")
         return self.codes(
             p,
             {
