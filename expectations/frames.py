@@ -191,27 +191,58 @@ class FrameBuilder:
         return self._kctx
 
     # ------------------------------------------------------------------ diagnoses
+    # code list → flag column on a diagnosis: its code is on the list at some time in the contact
+    _WITHIN_FLAGS = {
+        "diag": "f_diag",
+        "diag.lateral": "f_lateral",
+        "diag.foedbarn": "f_foedbarn",
+        "diag.foedmor": "f_foedmor",
+        "diag.ydreaarsag": "f_ydre",
+        "diag.metastase": "f_metastase",
+        "diag.primkraeft": "f_primkraeft",
+        "diag.lokalrecidiv": "f_lokalrecidiv",
+        "diag.foedbarn.vital": "f_foedbarn_vital",
+        "diag.foedbarn.doed": "f_foedbarn_doed",
+        "diag.foedmor.samraad": "f_foedmor_samraad",
+        "diag.abort.samraad": "f_abort_samraad",
+    }
+    # ... and at the contact's start
+    _AT_START_FLAGS = {"diag.doed": "f_doed_at_start"}
+
+    def _with_flags(self, d: DataFrame, names: frozenset[str] | None = None) -> DataFrame:
+        """The diagnosis flags (all, or those named) of rows carrying code__lists, k_start, k_end."""
+        flags = [
+            C.in_list_within("code", lst, "k_start", "k_end").alias(name)
+            for lst, name in self._WITHIN_FLAGS.items()
+            if names is None or name in names
+        ]
+        flags += [
+            C.in_list_at("code", lst, "k_start").alias(name)
+            for lst, name in self._AT_START_FLAGS.items()
+            if names is None or name in names
+        ]
+        return d.select("*", *flags)
+
     def diagnose_base(self) -> DataFrame:
         d = self.r["diagnose"]
         d = d.join(self.k_base(), d["kontakt_id"] == F.col("k_id"), "left")
         d = self.codes(d, {"code": "code", "art": "art", "side": "side"})
-        within = {
-            "diag": "f_diag",
-            "diag.lateral": "f_lateral",
-            "diag.foedbarn": "f_foedbarn",
-            "diag.foedmor": "f_foedmor",
-            "diag.ydreaarsag": "f_ydre",
-            "diag.metastase": "f_metastase",
-            "diag.primkraeft": "f_primkraeft",
-            "diag.lokalrecidiv": "f_lokalrecidiv",
-            "diag.foedbarn.vital": "f_foedbarn_vital",
-            "diag.foedbarn.doed": "f_foedbarn_doed",
-            "diag.foedmor.samraad": "f_foedmor_samraad",
-            "diag.abort.samraad": "f_abort_samraad",
+        return self._with_flags(d)
+
+    # the flags _diagnose_aggregate_columns reads (a flag missing here fails analysis in the tests)
+    _AGGREGATE_FLAGS = frozenset(
+        {
+            "f_primkraeft",
+            "f_metastase",
+            "f_lokalrecidiv",
+            "f_doed_at_start",
+            "f_foedmor",
+            "f_foedbarn_vital",
+            "f_foedbarn_doed",
+            "f_foedmor_samraad",
+            "f_abort_samraad",
         }
-        flags = [C.in_list_within("code", lst, "k_start", "k_end").alias(name) for lst, name in within.items()]
-        flags.append(C.in_list_at("code", "diag.doed", "k_start").alias("f_doed_at_start"))
-        return d.select("*", *flags)
+    )
 
     @staticmethod
     def _diagnose_aggregate_columns(over: Window | None = None) -> dict[str, Column]:
@@ -239,10 +270,32 @@ class FrameBuilder:
             "b_abort_samraad": any_(b & F.col("f_abort_samraad")),
         }
 
-    def diagnose_aggregates(self, d: DataFrame) -> DataFrame:
-        """The per-contact diagnosis aggregates, one row per contact (joined to the kontakt frame)."""
-        aggs = [c.alias(n) for n, c in self._diagnose_aggregate_columns().items()]
-        return d.groupBy(F.col("kontakt_id").alias("agg_kontakt_id")).agg(*aggs)
+    def diagnose_aggregates(self) -> DataFrame:
+        """The per-contact diagnosis aggregates, one row per contact (joined to the kontakt frame).
+
+        Only the count of aktionsdiagnoser needs every diagnosis; the other aggregates are true
+        only for codes on one of their code lists, so only diagnoses with such a code (a broadcast
+        semi-join on the code table) are joined with their contact and flagged.
+        """
+        d = self.r["diagnose"].where(F.col("kontakt_id").isNotNull())
+        counts = d.groupBy(F.col("kontakt_id").alias("agg_kontakt_id")).agg(
+            F.sum(F.when(F.col("role") == "A", 1).otherwise(0)).alias("a_count")
+        )
+        columns = {n: c for n, c in self._diagnose_aggregate_columns().items() if n != "a_count"}
+        used = self._AGGREGATE_FLAGS
+        lists = [lst for lst, n in {**self._WITHIN_FLAGS, **self._AT_START_FLAGS}.items() if n in used]
+        listed = self._codes.where(F.arrays_overlap(F.map_keys("lists"), F.array(*map(F.lit, lists)))).select(
+            F.col("code").alias("listed_code")
+        )
+        sub = d.join(F.broadcast(listed), d["code"] == F.col("listed_code"), "left_semi")
+        sub = sub.join(self.k_base().select("k_id", "k_start", "k_end"), F.col("kontakt_id") == F.col("k_id"), "left")
+        sub = self._with_flags(self.codes(sub, {"code": "code"}), used)
+        flagged = sub.groupBy(F.col("kontakt_id").alias("flag_kontakt_id")).agg(
+            *[c.alias(n) for n, c in columns.items()]
+        )
+        return counts.join(flagged, counts["agg_kontakt_id"] == flagged["flag_kontakt_id"], "left").drop(
+            "flag_kontakt_id"
+        )
 
     def diagnose_frame(self, d: DataFrame) -> Frame:
         """Each diagnosis with its contact's aggregates, taken over a window on the contact: `d` is
@@ -568,7 +621,7 @@ class FrameBuilder:
     # ------------------------------------------------------------------ all
     def build(self) -> dict[str, Frame]:
         d = self.diagnose_base()
-        d_agg = self.diagnose_aggregates(d)
+        d_agg = self.diagnose_aggregates()
         o = self.ophold_base()
         b = self.payment_base()
         p = self.procedure_base()
