@@ -87,18 +87,15 @@ def main() -> None:
     ap.add_argument("--gx-only", action="store_true")
     ap.add_argument("--event-log", help="write an uncompressed Spark event log here (see bench/eventlog.py)")
     a = ap.parse_args()
-    logging = (
-        {
+    event_log: dict[str, str] = {}
+    if a.event_log:
+        Path(a.event_log).mkdir(parents=True, exist_ok=True)
+        event_log = {
             "spark.eventLog.enabled": "true",
             "spark.eventLog.compress": "false",
             "spark.eventLog.dir": Path(a.event_log).resolve().as_uri(),
         }
-        if a.event_log
-        else {}
-    )
-    if a.event_log:
-        Path(a.event_log).mkdir(parents=True, exist_ok=True)
-    spark = get_spark(a.profile, app_name="bench-validate", overrides=logging)
+    spark = get_spark(a.profile, app_name="bench-validate", overrides=event_log)
     at = dt.datetime.fromisoformat(a.as_of)
     if a.gx_only:
         reference = Reference.load(spark)

@@ -16,6 +16,7 @@ Every join and aggregate the rules need is made here, once, and shared by all ru
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pyspark import StorageLevel
@@ -116,8 +117,7 @@ class FrameBuilder:
         self._sor = F.broadcast(
             reference.sor_units.select("sor_id", "valid_from", "valid_to", "psychiatric", "hospital_id")
         )
-        self._kctx: DataFrame | None = None
-        self._persisted: list[DataFrame] = []
+        self._kctx: DataFrame | None = None  # the persisted contact context, once built
 
     def __enter__(self) -> FrameBuilder:
         return self
@@ -127,10 +127,9 @@ class FrameBuilder:
 
     def release(self) -> None:
         """Drop what the builder persisted (call when the run's outputs are written)."""
-        for df in self._persisted:
-            df.unpersist()
-        self._persisted.clear()
-        self._kctx = None
+        if self._kctx is not None:
+            self._kctx.unpersist()
+            self._kctx = None
 
     # ------------------------------------------------------------------ reference joins
     def codes(self, df: DataFrame, attrs: dict[str, str]) -> DataFrame:
@@ -187,7 +186,6 @@ class FrameBuilder:
             k = k.join(self.fe_base(), k["k_fe_id"] == F.col("fe_id"), "left").drop("fe_id")
             k = self.codes(self.unit(k, "k_unit", "ku"), {"k_type": "ktype"})
             self._kctx = k.repartition("k_id").persist(StorageLevel.MEMORY_AND_DISK)
-            self._persisted.append(self._kctx)
         return self._kctx
 
     # ------------------------------------------------------------------ diagnoses
@@ -229,21 +227,6 @@ class FrameBuilder:
         d = self.codes(d, {"code": "code", "art": "art", "side": "side"})
         return self._with_flags(d)
 
-    # the flags _diagnose_aggregate_columns reads (a flag missing here fails analysis in the tests)
-    _AGGREGATE_FLAGS = frozenset(
-        {
-            "f_primkraeft",
-            "f_metastase",
-            "f_lokalrecidiv",
-            "f_doed_at_start",
-            "f_foedmor",
-            "f_foedbarn_vital",
-            "f_foedbarn_doed",
-            "f_foedmor_samraad",
-            "f_abort_samraad",
-        }
-    )
-
     @staticmethod
     def _diagnose_aggregate_columns(over: Window | None = None) -> dict[str, Column]:
         """Per contact: what its aktionsdiagnose and bidiagnoser are (for contact-level rules);
@@ -282,7 +265,8 @@ class FrameBuilder:
             F.sum(F.when(F.col("role") == "A", 1).otherwise(0)).alias("a_count")
         )
         columns = {n: c for n, c in self._diagnose_aggregate_columns().items() if n != "a_count"}
-        used = self._AGGREGATE_FLAGS
+        # the flags those aggregates read (a flag missed here would fail analysis, not pass silently)
+        used = frozenset(f for c in columns.values() for f in re.findall(r"\bf_\w+\b", str(c)))
         lists = [lst for lst, n in {**self._WITHIN_FLAGS, **self._AT_START_FLAGS}.items() if n in used]
         listed = self._codes.where(F.arrays_overlap(F.map_keys("lists"), F.array(*map(F.lit, lists)))).select(
             F.col("code").alias("listed_code")
