@@ -1,6 +1,7 @@
 """Benchmark: the whole rule catalogue on a register, beside (a) a plain scan of the same tables
 (the floor) and (b) Great Expectations evaluating the rules it can express on the kontakt table
-with per-row results.
+with per-row results; and (c) what any plan of the catalogue must do before its first rule
+(bench/floors.py).
 
     python -m bench.bench_validate --register bench/out/reg-1.0 --out bench/out/val-1.0
 """
@@ -13,6 +14,7 @@ import json
 import time
 from pathlib import Path
 
+from bench.floors import floor_seconds
 from bench.memory import PeakMemory
 from bench.sink import noop_seconds
 from expectations.registry import load_all
@@ -85,6 +87,8 @@ def main() -> None:
     ap.add_argument("--profile", default="bench")
     ap.add_argument("--skip-gx", action="store_true")
     ap.add_argument("--gx-only", action="store_true")
+    ap.add_argument("--floors-only", action="store_true", help="only the scan, as-of and structural floors")
+    ap.add_argument("--skip-floors", action="store_true", help="only the scan floor (no as-of/structural)")
     ap.add_argument("--event-log", help="write an uncompressed Spark event log here (see bench/eventlog.py)")
     a = ap.parse_args()
     event_log: dict[str, str] = {}
@@ -112,6 +116,12 @@ def main() -> None:
         return
     reports = sum(spark.read.parquet(f"{a.register}/{n}").count() for n in TABLE_NAMES)
     floor = scan_floor(spark, a.register)
+    floors: dict[str, float] = {"scan_floor_s": round(floor, 1)}
+    for name, secs in ({} if a.skip_floors else floor_seconds(read_register(spark, a.register), at)).items():
+        floors.update({f"{name}_floor_s": round(secs, 1), f"{name}_over_scan": round(secs / floor, 2)})
+    if a.floors_only:
+        print(json.dumps({"register": a.register, "reports": reports, **floors}, indent=2))
+        return
     with PeakMemory() as mem:
         t0 = time.perf_counter()
         summary = run_validate(spark, a.register, at, a.out, quiet=True, dataset_expectations=False)
@@ -121,7 +131,7 @@ def main() -> None:
         "register": a.register,
         "reports": reports,
         "rules": rules,
-        "scan_floor_s": round(floor, 1),
+        **floors,
         "catalogue_s": round(secs, 1),
         "catalogue_over_floor": round(secs / floor, 2),
         "reports_per_s": round(reports / secs),

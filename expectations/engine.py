@@ -2,8 +2,9 @@
 
 Per frame: each check's condition is gated by its rule's reporter scope and validity windows;
 rows that break nothing are filtered out first (cheap, code-generated), then the issue array is
-built with `array_compact(array(...))` and exploded once. Per-rule counts and rows checked come
-from `DataFrame.observe` on the same pass. The union of all frames is the flat error list.
+built with `array_compact(array(...))` and exploded once. Rows checked and per-rule counts come
+from `DataFrame.observe` on the same pass: the row count before the filter, the per-rule sums
+after it (a row that breaks nothing adds 0 to every sum). The union of all frames is the flat error list.
 """
 
 from __future__ import annotations
@@ -64,12 +65,12 @@ def applies(meta: RuleMeta) -> Column:
 @dataclass
 class EngineResult:
     issues: DataFrame
-    observations: dict[str, Observation] = field(default_factory=dict)
+    observations: dict[str, list[Observation]] = field(default_factory=dict)
     rules_by_frame: dict[str, list[str]] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, dict[str, int]]:
         """Per frame: rows checked and, per rule, rows that broke it (after the action ran)."""
-        return {name: dict(obs.get) for name, obs in self.observations.items()}
+        return {name: {k: v for o in obs for k, v in o.get.items()} for name, obs in self.observations.items()}
 
 
 def evaluate(
@@ -97,20 +98,21 @@ def evaluate(
         conds = [F.coalesce(c.condition() & applies(catalogue[c.rule_id]), F.lit(False)) for c in frame_checks]
         keys = [f"{c.rule_id}#{i}" for i, c in enumerate(frame_checks)]
         flags = [F.col(f"_c{i}") for i in range(len(conds))]
-        flagged = df.select("*", *[cnd.alias(f"_c{i}") for i, cnd in enumerate(conds)])
-        obs = Observation(f"rules_{name}")
-        flagged = flagged.observe(
-            obs,
-            F.count(F.lit(1)).alias("rows"),
-            *[F.sum(f.cast("int")).alias(k) for f, k in zip(flags, keys, strict=True)],
+        checked, broken = Observation(f"rows_{name}"), Observation(f"rules_{name}")
+        # the row count also keeps the optimizer from pushing the filter below (and so
+        # evaluating every condition twice)
+        flagged = df.select("*", *[cnd.alias(f"_c{i}") for i, cnd in enumerate(conds)]).observe(
+            checked, F.count(F.lit(1)).alias("rows")
         )
-        result.observations[name] = obs
-        result.rules_by_frame[name] = keys
         any_broken = flags[0]
         for f in flags[1:]:
             any_broken = any_broken | f
-        # the wide issue array is built only on the few rows that break something
-        flagged = flagged.where(any_broken)
+        # per-rule counts and the wide issue array only on the few rows that break something
+        flagged = flagged.where(any_broken).observe(
+            broken, *[F.sum(f.cast("int")).alias(k) for f, k in zip(flags, keys, strict=True)]
+        )
+        result.observations[name] = [checked, broken]
+        result.rules_by_frame[name] = keys
         entries = [
             F.when(
                 F.col(f"_c{i}"),
