@@ -117,7 +117,8 @@ def main() -> None:
     reports = sum(spark.read.parquet(f"{a.register}/{n}").count() for n in TABLE_NAMES)
     floor = scan_floor(spark, a.register)
     floors: dict[str, float] = {"scan_floor_s": round(floor, 1)}
-    for name, secs in ({} if a.skip_floors else floor_seconds(read_register(spark, a.register), at)).items():
+    measured = {} if a.skip_floors else floor_seconds(read_register(spark, a.register), at)
+    for name, secs in measured.items():
         floors.update({f"{name}_floor_s": round(secs, 1), f"{name}_over_scan": round(secs / floor, 2)})
     if a.floors_only:
         print(json.dumps({"register": a.register, "reports": reports, **floors}, indent=2))

@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import reduce
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from bench.sink import noop_seconds
-from lprflow.register import newest_first, register_as_of, reported_by
+from lprflow.register import as_of, latest_versions, register_as_of
 from lprflow.schemas import TABLE_NAMES, table
 
 _OWNER = {table(name).key: name for name in TABLE_NAMES}  # parent column -> the table it keys
@@ -47,13 +47,9 @@ def colocated_as_of(versions: DataFrame, name: str, at: dt.datetime | str | None
 
     Equal to `as_of` only while no object changes parent between versions."""
     spec = table(name)
-    rows = reported_by(versions, at)
-    by = [spec.key] if spec.parent is None else [spec.parent, spec.key]
-    if spec.parent is not None:
-        rows = rows.repartition(spec.parent)
-    newest = Window.partitionBy(*by).orderBy(*newest_first(name))
-    latest = rows.withColumn("_version", F.row_number().over(newest))
-    return latest.where((F.col("_version") == 1) & ~F.col("deleted")).select(*spec.columns)
+    if spec.parent is None:
+        return as_of(versions, name, at)
+    return latest_versions(versions.repartition(spec.parent), name, at, [spec.parent, spec.key])
 
 
 def floor_frames(versions: dict[str, DataFrame], at: dt.datetime | str | None) -> dict[str, DataFrame]:

@@ -96,14 +96,14 @@ def run_validate(
                 errors.where(F.col("forloebselement_id").isNotNull()).select("forloebselement_id").distinct().count()
             )
             manifest["seconds"] = round(time.perf_counter() - t0, 1)
-        failures = summary.get("dataset_expectations", {}).get("blocking_failures", [])
-        if failures:
-            lines = [f"{f['expectation']} {f['kwargs']} (unexpected: {f['unexpected']})" for f in failures]
-            raise BlockingExpectationFailed(
-                f"{len(failures)} blocking dataset expectation(s) failed; outputs were written to {out}:\n  "
-                + "\n  ".join(lines)
-            )
-        return summary
+    failures = summary.get("dataset_expectations", {}).get("blocking_failures", [])
+    if failures:
+        lines = [f"{f['expectation']} {f['kwargs']} (unexpected: {f['unexpected']})" for f in failures]
+        raise BlockingExpectationFailed(
+            f"{len(failures)} blocking dataset expectation(s) failed; outputs were written to {out}:\n  "
+            + "\n  ".join(lines)
+        )
+    return summary
 
 
 def main(argv: list[str] | None = None) -> None:

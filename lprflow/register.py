@@ -78,26 +78,23 @@ def as_of(versions: DataFrame, name: str, at: dt.datetime | str | None) -> DataF
 
     Ties on `reported_at` resolve deterministically: a deletion wins, then the larger row.
     """
+    return latest_versions(versions, name, at, [table(name).key])
+
+
+def latest_versions(versions: DataFrame, name: str, at: dt.datetime | str | None, by: list[str]) -> DataFrame:
+    """Per group of the `by` columns, the newest version reported at or before `at`; groups whose
+    newest version is a deletion are dropped. `as_of` groups by the object id."""
     spec = table(name)
-    # row_number over the key is a shuffle and one sort (cheaper than a sort-based max(struct)
-    # aggregate)
-    newest = Window.partitionBy(spec.key).orderBy(*newest_first(name))
-    latest = reported_by(versions, at).withColumn("_version", F.row_number().over(newest))
-    return latest.where((F.col("_version") == 1) & ~F.col("deleted")).select(*spec.columns)
-
-
-def reported_by(versions: DataFrame, at: dt.datetime | str | None) -> DataFrame:
-    """The versions reported at or before `at` (all of them when None)."""
     at = parse_time(at)
-    return versions if at is None else versions.where(F.col("reported_at") <= F.lit(at))
-
-
-def newest_first(name: str) -> list[Column]:
-    """The order of one object's versions, newest first: report time, then a deletion, then the
-    payload columns (these only break ties on the report time)."""
-    spec = table(name)
+    rows = versions if at is None else versions.where(F.col("reported_at") <= F.lit(at))
     payload = [c for c in spec.columns if c not in (spec.key, "reported_at", "deleted")]
-    return [F.desc("reported_at"), F.desc("deleted"), *[F.desc_nulls_last(c) for c in payload]]
+    # row_number over the group is a shuffle and one sort (cheaper than a sort-based max(struct)
+    # aggregate); the payload columns only break ties on the report time
+    newest = Window.partitionBy(*by).orderBy(
+        F.desc("reported_at"), F.desc("deleted"), *[F.desc_nulls_last(c) for c in payload]
+    )
+    latest = rows.withColumn("_version", F.row_number().over(newest))
+    return latest.where((F.col("_version") == 1) & ~F.col("deleted")).select(*spec.columns)
 
 
 def register_as_of(tables: dict[str, DataFrame], at: dt.datetime | str | None) -> dict[str, DataFrame]:
