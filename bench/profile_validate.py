@@ -19,6 +19,7 @@ from expectations.catalogue import load_catalogue
 from expectations.engine import evaluate
 from expectations.frames import FrameBuilder
 from expectations.registry import checks_in_scope
+from expectations.rules import ALL_CHECKS
 from lprflow.config import load_yaml
 from lprflow.reference import Reference
 from lprflow.register import read_register, register_as_of
@@ -58,7 +59,7 @@ def main() -> None:
     if "rules" in stages:
         conf = load_yaml("validation.yaml")
         catalogue = load_catalogue()
-        checks = checks_in_scope(catalogue, conf["groups"])
+        checks = checks_in_scope(ALL_CHECKS, catalogue, conf["groups"])
         for name in frames:
             if name not in wanted:
                 continue

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from lprflow.config import load_yaml
+from expectations.config import validation_config
 from lprflow.paths import reference_dir
 
 SCOPES = ("LPR", "PRIVATE", "DUSAS_ABROAD", "DUSAS_SPECIALITY")
@@ -68,8 +68,8 @@ def _scope_ok(value: str) -> bool:
 
 def load_catalogue(path: str | Path | None = None, overrides: dict | None = None) -> dict[str, RuleMeta]:
     """Rule id → metadata, with conf/validation.yaml overrides applied."""
-    conf = load_yaml("validation.yaml")
-    path = Path(path) if path else reference_dir() / conf["catalogue"]
+    conf = validation_config()
+    path = Path(path) if path else reference_dir() / conf.catalogue
     rules: dict[str, RuleMeta] = {}
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -88,7 +88,7 @@ def load_catalogue(path: str | Path | None = None, overrides: dict | None = None
                 **{k: _date(row.get(c, "")) for k, c in _WINDOWS.items()},
             )
             rules[rule_id] = meta
-    for rule_id, change in {**(conf.get("overrides") or {}), **(overrides or {})}.items():
+    for rule_id, change in {**conf.overrides, **(overrides or {})}.items():
         if rule_id not in rules:
             raise KeyError(f"conf/validation.yaml: override for unknown rule '{rule_id}'")
         values = {

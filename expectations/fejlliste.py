@@ -4,11 +4,11 @@ open issues, each issue nested under its object along the forløbselement's tree
 higher-order functions shape the tree; nothing is collected on the driver.
 
 Where an object's issues go:
-  forløbselement, henvisning, a payment of a procedure on the course  → root errors/warnings
+  forløbselement, henvisning, a payment of a procedure on the forløbselement → root errors/warnings
   patient residence (bopæl)                                          → patient
   kontakt, its opholdsadresser and betalingsoplysninger               → encounters[].errors
   diagnose                                                           → encounters[].conditions[]
-  procedure on a contact / on the course                             → encounters[].procedures[] / procedures[]
+  procedure on a contact / on the forløbselement                    → encounters[].procedures[] / procedures[]
   forløbsmarkør                                                      → markers[]
   resultat                                                           → observationOrganizers[] (its result report)
 """
@@ -74,15 +74,15 @@ def _nodes(items: Column, slot: str, root: str, extra: dict | None = None) -> Co
     return F.when(F.size(arr) > 0, arr)
 
 
-def build_documents(issues: DataFrame, courses: DataFrame, identifier_root: str) -> DataFrame:
+def build_documents(issues: DataFrame, forloebselementer: DataFrame, identifier_root: str) -> DataFrame:
     """One row per forløbselement with issues: (forloebselement_id, document JSON string).
 
-    `courses` maps forloebselement_id → patient_id (patient-level issues go to every course of
+    `forloebselementer` maps forloebselement_id → patient_id (patient-level issues go to every forløbselement of
     the patient).
     """
     patient_issues = issues.where(F.col("object_type") == "bopael").drop("forloebselement_id")
     patient_issues = patient_issues.join(
-        courses.select("forloebselement_id", F.col("patient_id").alias("parent_id")), "parent_id"
+        forloebselementer.select("forloebselement_id", F.col("patient_id").alias("parent_id")), "parent_id"
     )
     own = issues.where((F.col("object_type") != "bopael") & F.col("forloebselement_id").isNotNull())
     rows = own.unionByName(patient_issues.select(own.columns))
@@ -101,7 +101,7 @@ def build_documents(issues: DataFrame, courses: DataFrame, identifier_root: str)
         entry.alias("entry"),
     )
     grouped = rows.groupBy("forloebselement_id").agg(F.array_sort(F.collect_list(item)).alias("items"))
-    grouped = grouped.join(courses.select("forloebselement_id", "patient_id"), "forloebselement_id", "left")
+    grouped = grouped.join(forloebselementer.select("forloebselement_id", "patient_id"), "forloebselement_id", "left")
     items = F.col("items")
     enc_items = F.filter(items, lambda x: x["slot"].isin("encounter", "condition", "e_procedure"))
     kontakt_ids = F.array_sort(F.array_distinct(F.transform(enc_items, lambda x: x["kontakt"])))

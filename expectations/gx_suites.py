@@ -19,7 +19,7 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from lprflow.config import load_yaml
+from expectations.config import expectations_config
 from lprflow.reference import Reference
 from lprflow.schemas import TABLES
 
@@ -66,7 +66,7 @@ def build_suites(
     import great_expectations as gx
 
     E = gx.expectations
-    conf = load_yaml("expectations.yaml")
+    conf = expectations_config()
     suites: list[SuiteFrame] = []
     # 1. schema contract: the columns and types of every table, checked on an empty frame
     for name, df in versions.items():
@@ -127,7 +127,7 @@ def build_suites(
     units = F.broadcast(reference.sor_units.select(F.col("sor_id").alias("responsible_unit"), "hospital_id"))
     has_a = state["diagnose"].where(F.col("role") == "A").select("kontakt_id").distinct().withColumn("has_a", F.lit(1))
     kk = k.join(units, "responsible_unit", "left").join(has_a, "kontakt_id", "left")
-    limit = as_of - dt.timedelta(days=int(conf["open_contact_max_days"]))
+    limit = as_of - dt.timedelta(days=conf.open_contact_max_days)
     per = (
         kk.groupBy("hospital_id", F.date_format("start_time", "yyyy-MM").alias("month"))
         .agg(
@@ -175,7 +175,7 @@ def build_suites(
             [
                 E.ExpectColumnValuesToBeBetween(column="old_open", min_value=0, max_value=0),
             ],
-            f"no open contacts started more than {conf['open_contact_max_days']} days before the as-of time",
+            f"no open contacts started more than {conf.open_contact_max_days} days before the as-of time",
         )
     )
     share = (
@@ -188,9 +188,9 @@ def build_suites(
             "aktionsdiagnose_share",
             share,
             [
-                E.ExpectColumnValuesToBeBetween(column="share", min_value=float(conf["aktionsdiagnose_min_share"])),
+                E.ExpectColumnValuesToBeBetween(column="share", min_value=conf.aktionsdiagnose_min_share),
             ],
-            f"at least {conf['aktionsdiagnose_min_share']:.0%} of closed contacts per hospital have an aktionsdiagnose",
+            f"at least {conf.aktionsdiagnose_min_share:.0%} of closed contacts per hospital have an aktionsdiagnose",
         )
     )
     return suites
@@ -202,14 +202,14 @@ def run_suites(suites: list[SuiteFrame], docs_root: Path) -> GxOutcome:
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    conf = load_yaml("expectations.yaml")["suites"]
+    suites_conf = expectations_config().suites
     ctx = gx.get_context(mode="file", project_root_dir=str(docs_root))
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = ctx.data_sources.add_spark(name="lprflow")
     outcome = GxOutcome()
     for s in suites:
         family = s.name.split(".")[0]
-        blocking = bool(conf.get(family, {}).get("blocking", False))
+        blocking = family in suites_conf and suites_conf[family].blocking
         batch = source.add_dataframe_asset(name=s.name).add_batch_definition_whole_dataframe("all")
         suite = ctx.suites.add(gx.ExpectationSuite(name=s.name, meta={"blocking": blocking, "notes": s.description}))
         for e in s.expectations:

@@ -15,32 +15,33 @@ Rules (parameters in conf/grouping.yaml `courses`, documented in docs/GROUPING.m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+
+from grouping.config import CourseRules
 
 DIAG = "struct<code:string,addon:string>"
 
 
 @dataclass
 class Courses:
-    contacts: DataFrame  # every as-of contact: kontakt_id, status, kind, course_id (null if not grouped)
+    contacts: DataFrame  # every as-of contact: kontakt_id, status, course_kind, course_id (null if not grouped)
     courses: DataFrame  # one row per course with its attributes and contact list
     cases: DataFrame  # grouper cases: one per course (case_id = course id) + per contact of multi-contact courses
     cached: list[DataFrame]  # frames persisted by build(cache=True); unpersist when done
 
 
-def classify_contacts(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any]) -> DataFrame:
+def classify_contacts(state: dict[str, DataFrame], sor_units: DataFrame, rules: CourseRules) -> DataFrame:
     """Every as-of contact with its hospital, kind and status (grouped / open / not_activity)."""
     units = F.broadcast(
         sor_units.select(
             F.col("sor_id").alias("responsible_unit"),
             "hospital_id",
             F.when(F.col("psychiatric").cast("boolean"), "psychiatric")
-            .when(F.col("kind") == "hospice", "hospice")
+            .when(F.col("unit_kind") == "hospice", "hospice")
             .otherwise("somatic")
-            .alias("kind"),
+            .alias("unit_course_kind"),
         ).dropDuplicates(["responsible_unit"])
     )
     k = state["kontakt"].select(
@@ -48,16 +49,16 @@ def classify_contacts(state: dict[str, DataFrame], sor_units: DataFrame, conf: d
     )
     k = k.join(units, "responsible_unit", "left")
     status = (
-        F.when(F.col("type").isin(*conf["not_activity_types"]), "not_activity")
+        F.when(F.col("type").isin(*rules.not_activity_types), "not_activity")
         .when(F.col("end_time").isNull() | F.col("start_time").isNull(), "open")
         .otherwise("grouped")
     )
     return k.select(
         "*",
         F.coalesce("hospital_id", "responsible_unit").alias("hospital"),
-        F.coalesce("kind", F.lit("somatic")).alias("course_kind"),
+        F.coalesce("unit_course_kind", F.lit("somatic")).alias("course_kind"),
         status.alias("status"),
-    ).drop("hospital_id", "kind")
+    ).drop("hospital_id", "unit_course_kind")
 
 
 def join_courses(contacts: DataFrame, gap_hours: float) -> DataFrame:
@@ -99,30 +100,32 @@ def _contact_codes(state: dict[str, DataFrame], grouped: DataFrame, pseudo: list
     )
 
 
-def _discharge(modes: dict[str, str]) -> Column:
-    out = F.lit("H")
+def _discharge(modes: dict[str, str], default: str) -> Column:
+    out = F.lit(default)
     for code, mode in sorted(modes.items()):
         out = F.when(F.col("fe_end_mode") == code, F.lit(mode)).otherwise(out)
     return out
 
 
-def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any], cache: bool = False) -> Courses:
+def build(state: dict[str, DataFrame], sor_units: DataFrame, rules: CourseRules, cache: bool = False) -> Courses:
     """Contacts classified, courses joined, and the grouper cases of every course and contact.
 
     Case ids: `F:<course id>` for a course, `K:<course id>:<kontakt id>` for a contact of a
-    multi-contact course. With `cache`, the per-contact codes and the courses are computed once
-    for every output that uses them.
+    multi-contact course. Besides the grouper's case columns every case carries its payload:
+    `basis` (course / contact), `course_id`, `kontakt_id` (null for a course case) and
+    `course_kind`, which the grouper passes through untouched. With `cache`, the per-contact
+    codes and the courses are computed once for every output that uses them.
     """
-    contacts = classify_contacts(state, sor_units, conf)
-    grouped = join_courses(contacts, conf["join_gap_hours"])
-    coded = _contact_codes(state, grouped, conf["pseudo_procedure_types"])
+    contacts = classify_contacts(state, sor_units, rules)
+    grouped = join_courses(contacts, rules.join_gap_hours)
+    coded = _contact_codes(state, grouped, rules.pseudo_procedure_types)
     if cache:
         coded = coded.persist()
     dur = F.col("end_time").cast("long") - F.col("start_time").cast("long")
     per_course = coded.groupBy("course_id").agg(
         F.first("patient_id").alias("patient_id"),
         F.first("hospital").alias("hospital_id"),
-        F.first("course_kind").alias("kind"),
+        F.first("course_kind").alias("course_kind"),
         F.min("start_time").alias("start_time"),
         F.max("end_time").alias("end_time"),
         F.array_sort(F.collect_list("kontakt_id")).alias("contacts"),
@@ -141,7 +144,7 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any
         F.col("end_mode").alias("fe_end_mode"),
     )
     pat = state["patient"].select("patient_id", "sex", "birth_date")
-    gap = F.expr(f"make_dt_interval(0, 0, 0, {float(conf['join_gap_hours']) * 3600})")
+    gap = F.expr(f"make_dt_interval(0, 0, 0, {float(rules.join_gap_hours) * 3600})")
     courses = (
         per_course.join(fe, "last_fe", "left")
         .join(pat, "patient_id", "left")
@@ -151,9 +154,9 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any
             F.datediff(F.to_date("end_time"), F.to_date("start_time")).alias("los_days"),
             F.when(
                 F.col("fe_end").isNotNull() & (F.col("fe_end") <= F.col("end_time") + gap),
-                _discharge(conf["discharge_modes"]),
+                _discharge(rules.discharge_modes, rules.default_discharge),
             )
-            .otherwise("H")
+            .otherwise(rules.default_discharge)
             .alias("discharge"),
             F.size("contacts").alias("n_contacts"),
         )
@@ -167,7 +170,8 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any
         F.concat(F.lit("F:"), "course_id").alias("case_id"),
         F.lit("course").alias("basis"),
         "course_id",
-        "kind",
+        F.lit(None).cast("string").alias("kontakt_id"),
+        "course_kind",
         "sex",
         "age_days",
         "discharge",
@@ -177,16 +181,19 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, conf: dict[str, Any
     )
     # contacts of multi-contact courses are also grouped on their own: the most expensive group wins
     multi = courses.where(F.col("n_contacts") > 1).select(
-        "course_id", "kind", "sex", "birth_date", "discharge", "end_time"
+        "course_id", "course_kind", "sex", "birth_date", "discharge", "end_time"
     )
     own = coded.join(multi.withColumnRenamed("end_time", "_course_end"), "course_id").select(
         F.concat(F.lit("K:"), "course_id", F.lit(":"), "kontakt_id").alias("case_id"),
         F.lit("contact").alias("basis"),
         "course_id",
-        "kind",
+        "kontakt_id",
+        "course_kind",
         "sex",
         F.datediff(F.to_date("start_time"), "birth_date").alias("age_days"),
-        F.when(F.col("end_time") == F.col("_course_end"), F.col("discharge")).otherwise("H").alias("discharge"),
+        F.when(F.col("end_time") == F.col("_course_end"), F.col("discharge"))
+        .otherwise(rules.default_discharge)
+        .alias("discharge"),
         F.datediff(F.to_date("end_time"), F.to_date("start_time")).alias("los_days"),
         F.concat(F.array("adx"), "_bdx").alias("diagnoses"),
         F.array_sort("_px").alias("procedures"),

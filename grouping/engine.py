@@ -1,10 +1,12 @@
 """Group a DataFrame of cases with a table set: features, first-match scan, post-rule, trace.
 
-    result = group_cases(spark, cases, TableSet.load("reference/drg/dkdrg-sample-2021"))
+    result = group_cases(spark, cases, TableSet.load(folder), post_rule=True)
 
 Input columns (`grouping.features.CASE_SCHEMA`): case_id, sex, age_days, discharge, los_days,
 diagnoses array<struct<code, addon>> (element 0 = pdx slot), procedures array<string>.
-Output: case_id, drg, ord, rtc, mdc, loc_drg, cc_level and `trace` (what decided the group).
+Any other input column is payload: it travels through untouched and is appended to the output.
+Output: case_id, drg, ord, rtc, mdc, loc_drg, cc_level, `trace` (what decided the group), the
+requested `carry` attributes, then the payload columns.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from grouping.features import derive
+from grouping.features import PAYLOAD, derive, payload_columns
 from grouping.scan import first_match
 from grouping.tables import TableSet
 
@@ -36,12 +38,15 @@ def post_rule_rtc(rtc: Column, pdx_main: Column) -> Column:
 
 
 def group_cases(
-    spark: SparkSession, cases: DataFrame, tables: TableSet, post_rule: bool = True, carry: tuple[str, ...] = ()
+    spark: SparkSession, cases: DataFrame, tables: TableSet, post_rule: bool, carry: tuple[str, ...] = ()
 ) -> DataFrame:
     """One row per case (by case_id) with its group, matched rule and trace.
 
-    `carry` adds case attributes (sex, age_days, discharge, los_days) to the result.
+    `post_rule` applies NORDDRG.md §6.3 (conf/grouping.yaml `post_rule_rtc_1_to_9`). `carry` adds
+    case attributes (sex, age_days, discharge, los_days) to the result; every non-case column of
+    `cases` is passed through.
     """
+    extra = payload_columns(cases)
     feats = derive(spark, cases, tables)
     matched = feats.withColumn("_rule", first_match(tables.rules))
     rules = F.broadcast(rule_table(spark, tables))
@@ -68,4 +73,5 @@ def group_cases(
         "cc_level",
         trace.alias("trace"),
         *carry,
+        *[F.col(f"{PAYLOAD}.{c}").alias(c) for c in extra],
     )

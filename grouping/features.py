@@ -30,6 +30,12 @@ CASE_SCHEMA = T.StructType(
 )
 ATTRS = ["case_id", "sex", "age_days", "discharge", "los_days"]
 SEP = "|"
+PAYLOAD = "_payload"  # a case's other columns, packed into one struct that the grouper passes through
+
+
+def payload_columns(cases: DataFrame) -> list[str]:
+    """The columns of `cases` that are not grouper input: they travel through untouched."""
+    return [c for c in cases.columns if c not in CASE_SCHEMA.fieldNames()]
 
 
 def _blank(c: Column) -> Column:
@@ -66,7 +72,9 @@ def activation_map(tables: TableSet) -> Column:
 
 
 def normalise(cases: DataFrame) -> DataFrame:
-    """Trimmed codes, empty = null; add-on codes dropped where the main code is empty (§2 rule 3)."""
+    """Trimmed codes, empty = null; add-on codes dropped where the main code is empty (§2 rule 3).
+    Any other columns are packed into the `_payload` struct."""
+    extra = payload_columns(cases)
     diag = F.transform(
         F.coalesce("diagnoses", F.array().cast(CASE_SCHEMA["diagnoses"].dataType)),
         lambda d: F.struct(
@@ -85,6 +93,7 @@ def normalise(cases: DataFrame) -> DataFrame:
         F.coalesce(F.col("los_days").cast("int"), F.lit(0)).alias("los_days"),
         diag.alias("diagnoses"),
         procs.alias("procedures"),
+        *([F.struct(*extra).alias(PAYLOAD)] if extra else []),
     )
 
 
@@ -114,6 +123,7 @@ def _lookup_items() -> Column:
 def derive(spark: SparkSession, cases: DataFrame, tables: TableSet) -> DataFrame:
     """Grouping features per case: the attributes plus dgcat, mdc, valid, property sets, cc_level."""
     base = normalise(cases)
+    carried = [PAYLOAD] if PAYLOAD in base.columns else []
     pdx = F.try_element_at("diagnoses", F.lit(1))
     base = base.withColumns(
         {
@@ -122,7 +132,7 @@ def derive(spark: SparkSession, cases: DataFrame, tables: TableSet) -> DataFrame
             "_items": _lookup_items(),
         }
     )
-    items = base.select(*ATTRS, "pdx_main", "pdx_addon", F.explode_outer("_items").alias("it"))
+    items = base.select(*ATTRS, "pdx_main", "pdx_addon", *carried, F.explode_outer("_items").alias("it"))
     props = F.broadcast(property_table(spark, tables))
     joined = items.join(
         props, (items["it"]["kind"] == props["kind"]) & (items["it"]["key"] == props["key"]), "left"
@@ -165,15 +175,16 @@ def derive(spark: SparkSession, cases: DataFrame, tables: TableSet) -> DataFrame
         F.array_sort(F.collect_set(F.when(is_sdx_compl, F.struct(vv.alias("v"), excluded.alias("excluded"))))).alias(
             "_compl_sdx"
         ),
+        *[F.first(c).alias(c) for c in carried],  # one value per case (case_id is in the key)
     )
-    return _case_level(agg, activation_map(tables))
+    return _case_level(agg, activation_map(tables), carried)
 
 
 def _family(c: Column) -> Column:
     return F.concat(F.substring(c, 1, 2), F.lit("*"), F.substring(c, 4, 100))
 
 
-def _case_level(agg: DataFrame, acts: Column) -> DataFrame:
+def _case_level(agg: DataFrame, acts: Column, carried: list[str]) -> DataFrame:
     raw = F.coalesce("_cat_pair", "_cat_addon", "_cat_main")
     recoded = (
         F.when(raw.startswith("98") & (F.col("sex") == 1), F.concat(F.lit("12"), F.substring(raw, 3, 100)))
@@ -221,4 +232,5 @@ def _case_level(agg: DataFrame, acts: Column) -> DataFrame:
         F.greatest(F.coalesce(F.array_max(F.transform(active, lambda c: c["level"])), F.lit(0)), "_proc_cc").alias(
             "cc_level"
         ),
+        *carried,
     )

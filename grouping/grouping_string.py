@@ -7,13 +7,26 @@ Strings with another field count are not guessed at: they are returned with a re
 
 from __future__ import annotations
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 FIELDS = 165
 SLOTS = 30
 FIRST_SLOT = 5
 FIRST_PROCEDURE = 65
+
+
+def read_cases(rows: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """(cases, rejected) from rows of (case_id, grouping_string): a row without a case id or
+    whose case id repeats is rejected with that reason, as is an unreadable grouping string."""
+    n = F.count(F.lit(1)).over(Window.partitionBy("case_id"))
+    counted = rows.select("*", n.alias("_n"))
+    bad_id = counted.where(F.col("case_id").isNull() | (F.col("_n") > 1)).select(
+        "case_id",
+        F.when(F.col("case_id").isNull(), "case_id missing").otherwise("duplicate case_id").alias("reason"),
+    )
+    cases, bad_string = parse(counted.where(F.col("case_id").isNotNull() & (F.col("_n") == 1)))
+    return cases, bad_id.unionByName(bad_string)
 
 
 def _blank(c: Column) -> Column:

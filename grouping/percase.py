@@ -30,7 +30,7 @@ class Features:
 class PerCaseGrouper:
     """Index the tables once; `group(case)` returns the result of one case."""
 
-    def __init__(self, tables: TableSet, post_rule: bool = True) -> None:
+    def __init__(self, tables: TableSet, post_rule: bool) -> None:
         self.rules = tables.rules
         self.post_rule = post_rule
         self.drgnames = tables.drgnames

@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from grouping.logic import CONDITION_COLUMNS, Rule, parse_rule
+from lprflow.manifest import file_sha256
 
 # table name -> required columns (lower case, as in NORDDRG.md)
 COLUMNS: dict[str, list[str]] = {
@@ -95,6 +97,14 @@ class TableSet:
                 raise TableError(f"{folder / 'drglogic.csv'}, row {i}, column drg: '{r.drg}' is not in drgnames.csv")
         tariffs = _tariffs(folder / "tariffs.csv", require_tariffs)
         return cls(folder, sorted(rules, key=lambda r: r.ord), dg, proc, complcat, complexcl, drgnames, tariffs)
+
+    def manifest(self) -> dict[str, Any]:
+        """What a job's manifest records about the table set: folder, file checksums, rule count."""
+        return {
+            "folder": str(self.folder.resolve()),
+            "files": {p.name: file_sha256(p) for p in sorted(self.folder.glob("*.csv"))},
+            "rules": len(self.rules),
+        }
 
 
 def _read(path: Path, required: list[str]) -> list[dict[str, str]]:

@@ -1,13 +1,13 @@
 """What a course is worth: DRG tariff plus the per-day rate beyond the trim point, or, outside DRG,
-bed-day and visit rates (psychiatry, hospice) from conf/grouping.yaml."""
+bed-day and visit rates (psychiatry, hospice) from conf/grouping.yaml; and which of a course's
+groupings counts ("the most expensive group wins", docs/GROUPING.md)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
+from grouping.config import OutsideDrg
 from grouping.tables import TableSet
 
 
@@ -34,16 +34,34 @@ def drg_value(los: Column) -> tuple[Column, Column]:
     return value, parts
 
 
-def outside_drg_value(kind: Column, los: Column, n_contacts: Column, rates: dict[str, Any]) -> tuple[Column, Column]:
-    """(value, parts) for psychiatric and hospice courses: bed days if inpatient, else visits."""
-    psych, hospice = rates["psychiatry"], rates["hospice"]
-    inpatient = los >= 1
-    rate = (
-        F.when(kind == "hospice", F.lit(float(hospice["bed_day_rate"])))
-        .when(inpatient, F.lit(float(psych["bed_day_rate"])))
-        .otherwise(F.lit(float(psych["visit_rate"])))
+def value_grouped(spark: SparkSession, grouped: DataFrame, tables: TableSet) -> DataFrame:
+    """Grouped cases (with `los_days`) joined with the tariffs: adds drg_name, `value`, `value_parts`."""
+    value, parts = drg_value(F.col("los_days"))
+    return grouped.join(F.broadcast(tariff_table(spark, tables)), "drg", "left").select(
+        "*", value.alias("value"), parts.alias("value_parts")
     )
-    units = F.when(kind == "hospice", F.greatest(los, F.lit(1))).when(inpatient, los).otherwise(n_contacts)
+
+
+def most_expensive(valued: DataFrame) -> DataFrame:
+    """Per course (`course_id`), the valued case that counts: the highest value; on a tie the
+    course's own grouping before a contact's, then the smallest case id."""
+    pick = Window.partitionBy("course_id").orderBy(F.desc("value"), F.col("basis").desc(), "case_id")
+    return valued.withColumn("_rank", F.row_number().over(pick)).where("_rank = 1").drop("_rank")
+
+
+def outside_drg_value(kind: Column, los: Column, n_contacts: Column, rates: OutsideDrg) -> tuple[Column, Column]:
+    """(value, parts) for psychiatric and hospice courses (`kind` = course kind): bed days if
+    inpatient, else visits."""
+    psych, hospice = rates.psychiatry, rates.hospice
+    inpatient = los >= psych.inpatient_min_days
+    rate = (
+        F.when(kind == "hospice", F.lit(float(hospice.bed_day_rate)))
+        .when(inpatient, F.lit(float(psych.bed_day_rate)))
+        .otherwise(F.lit(float(psych.visit_rate)))
+    )
+    units = (
+        F.when(kind == "hospice", F.greatest(los, F.lit(hospice.min_days))).when(inpatient, los).otherwise(n_contacts)
+    )
     basis = (
         F.when(kind == "hospice", "hospice bed days")
         .when(inpatient, "psychiatric bed days")

@@ -1,4 +1,4 @@
-"""Make the repository importable when a job file is run directly (`spark-submit jobs/x.py`)."""
+"""Make the checkout importable when the CLI runs as a file (`spark-submit jobs/cli.py ...`)."""
 
 import sys
 from pathlib import Path

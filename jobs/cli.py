@@ -1,6 +1,15 @@
-"""The `lprflow` command line. Every subcommand is also a spark-submit entry point (jobs/<job>.py)."""
+"""The `lprflow` command line, and the one spark-submit entry point:
+
+    spark-submit jobs/cli.py validate --register DIR --as-of 2022-03-01 --out DIR
+
+Each subcommand parses its options and calls the job's `run_*` function (jobs/<job>.py); the job
+modules never import this one.
+"""
 
 from __future__ import annotations
+
+if __package__ in (None, ""):  # run as a file (spark-submit jobs/cli.py): make the checkout importable
+    import _bootstrap  # noqa: F401
 
 import datetime as dt
 import os
@@ -46,10 +55,15 @@ def _fail(exc: Exception) -> None:
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Register directory to write (replaced atomically).")],
-    region: Annotated[str, typer.Option(help="Region code 1081-1085.")] = "1082",
-    year: Annotated[int, typer.Option(help="Activity year.")] = 2021,
-    scale: Annotated[float, typer.Option(help="1.0 = one region-year (~3.3 M contacts, ~26 M reports).")] = 0.01,
-    seed: Annotated[int, typer.Option(help="Random seed: same seed, same register.")] = 7,
+    region: Annotated[str | None, typer.Option(help="Region code 1081-1085 (default: conf/generator.yaml).")] = None,
+    year: Annotated[int | None, typer.Option(help="Activity year (default: conf/generator.yaml).")] = None,
+    scale: Annotated[
+        float | None,
+        typer.Option(help="1.0 = one region-year (~3.3 M contacts, ~26 M reports); default: conf/generator.yaml."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed: same seed, same register (default: conf/generator.yaml).")
+    ] = None,
     error_rate: Annotated[
         float | None, typer.Option(help="Share of eligible objects given one rule violation (conf default).")
     ] = None,

@@ -1,7 +1,7 @@
 """Job: group NordDRG grouping strings with a DRG table set (batch mode).
 
     lprflow group-cases --tables DIR --cases FILE --out DIR
-    spark-submit jobs/group_cases.py --tables DIR --cases FILE --out DIR
+    spark-submit jobs/cli.py group-cases --tables DIR --cases FILE --out DIR
 
 FILE is `;`-separated text with a header naming at least `case_id` and `grouping_string`.
 Writes under --out: results/ (Parquet: case_id, drg, ord, rtc, mdc, loc_drg, cc_level, trace),
@@ -10,22 +10,19 @@ rejected/ (rows that could not be read, with the reason), summary.json, manifest
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):
-    import _bootstrap  # noqa: F401
-
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from grouping.config import grouping_config
 from grouping.engine import group_cases
-from grouping.grouping_string import parse
+from grouping.grouping_string import read_cases
 from grouping.tables import TableSet
-from jobs.common import file_sha256, step, versions
-from lprflow.config import load_yaml
+from jobs.common import step
+from lprflow.manifest import file_sha256, versions
 from lprflow.output import atomic_output
 
 
@@ -47,14 +44,6 @@ def read_cases_file(spark: SparkSession, path: str | Path) -> DataFrame:
     return df.select(F.col(cols["case_id"]).alias("case_id"), F.col(cols["grouping_string"]).alias("grouping_string"))
 
 
-def table_manifest(tables: TableSet) -> dict[str, Any]:
-    return {
-        "folder": str(tables.folder.resolve()),
-        "files": {p.name: file_sha256(p) for p in sorted(tables.folder.glob("*.csv"))},
-        "rules": len(tables.rules),
-    }
-
-
 def run_group_cases(
     spark: SparkSession,
     tables_dir: str | Path,
@@ -67,26 +56,20 @@ def run_group_cases(
     t0 = time.perf_counter()
     tables = TableSet.load(tables_dir)
     if post_rule is None:
-        post_rule = bool(load_yaml("grouping.yaml").get("post_rule_rtc_1_to_9", True))
+        post_rule = grouping_config().post_rule_rtc_1_to_9
     raw = read_cases_file(spark, cases_file)
-    dup = F.count(F.lit(1)).over(Window.partitionBy("case_id"))
-    raw = raw.withColumn("_n", dup)
-    bad_id = raw.where(F.col("case_id").isNull() | (F.col("_n") > 1)).select(
-        "case_id",
-        F.when(F.col("case_id").isNull(), "case_id missing").otherwise("duplicate case_id").alias("reason"),
-    )
-    cases, bad_string = parse(raw.where(F.col("case_id").isNotNull() & (F.col("_n") == 1)))
+    cases, rejected_rows = read_cases(raw)
     results = group_cases(spark, cases, tables, post_rule=post_rule)
     manifest = {
         "inputs": {"cases": str(Path(cases_file).resolve()), "sha256": file_sha256(Path(cases_file))},
-        "tables": table_manifest(tables),
+        "tables": tables.manifest(),
         "post_rule_rtc_1_to_9": post_rule,
         "versions": versions(),
     }
     with atomic_output(out, "group-cases", manifest) as o:
         with step("grouping cases and writing results/", quiet):
             results_path = o.write("results", results.orderBy("case_id"))
-        o.write("rejected", bad_id.unionByName(bad_string).orderBy("case_id"))
+        o.write("rejected", rejected_rows.orderBy("case_id"))
         written = spark.read.parquet(results_path)
         per_drg = written.groupBy("drg", "rtc").count().orderBy(F.desc("count"), "drg").collect()
         rejected = spark.read.parquet(str(o.path("rejected"))).count()
@@ -100,13 +83,3 @@ def run_group_cases(
         }
         o.write_json("summary.json", summary)
     return summary
-
-
-def main(argv: list[str] | None = None) -> None:
-    from jobs.cli import app
-
-    app(["group-cases", *(argv if argv is not None else sys.argv[1:])])
-
-
-if __name__ == "__main__":
-    main()

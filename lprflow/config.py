@@ -1,12 +1,20 @@
-"""Loading versioned YAML parameters from conf/."""
+"""Versioned parameters from conf/, read into typed objects validated when loaded.
+
+Each parameter file has a model (a frozen pydantic class, no unknown keys): `load(name, Model)`
+reads conf/<name> and returns the model, or raises a `ConfigError` naming the file and the key
+(`conf/grouping.yaml: key 'courses.join_gap_hours': Input should be a valid number`). Models
+live beside the code that uses them; `lprflow.config` holds the loader and the core's own.
+"""
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from lprflow.paths import conf_dir
 
@@ -15,21 +23,96 @@ class ConfigError(ValueError):
     """A parameter file is missing or malformed; the message names the file and key."""
 
 
+class Model(BaseModel):
+    """Base of every parameter model: immutable, and an unknown key is an error (a typo is caught)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _path(name: str) -> Path:
+    return conf_dir() / name
+
+
+def load_yaml(name: str) -> dict[str, Any]:
+    """conf/<name> as a plain mapping (prefer `load` with a model)."""
+    return copy.deepcopy(_read(str(_path(name))))
+
+
 @lru_cache(maxsize=32)
-def load_yaml(name: str, base: str | None = None) -> dict[str, Any]:
-    """Read conf/<name> (or <base>/<name>) as a mapping."""
-    path = Path(base) / name if base else conf_dir() / name
+def _read(where: str) -> dict[str, Any]:
+    path = Path(where)
     if not path.exists():
         raise ConfigError(f"configuration file not found: {path}")
     with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        try:
+            data = yaml.safe_load(fh)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at top level")
     return data
 
 
-def require(mapping: dict[str, Any], key: str, where: str) -> Any:
-    """mapping[key], or a ConfigError naming where it was expected."""
-    if key not in mapping:
-        raise ConfigError(f"{where}: missing key '{key}'")
-    return mapping[key]
+def parse(model: type[M], data: dict[str, Any], where: str) -> M:
+    """Validate a mapping against a model; errors name `where` and the dotted key."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ConfigError(f"{where}: key '{key}': {first['msg']}{more}") from None
+
+
+def load(name: str, model: type[M]) -> M:
+    """conf/<name> validated against `model` (cached per file path and model)."""
+    return _load(str(_path(name)), model)
+
+
+@lru_cache(maxsize=32)
+def _load(where: str, model: type[M]) -> M:
+    return parse(model, _read(where), where)
+
+
+# ---------------------------------------------------------------- the core's own parameters
+class SksFixedWidth(Model):
+    encoding: str
+    columns: dict[str, tuple[int, int]]
+    open_from_year: int  # a valid-to date in this year or later means "no end"
+
+
+class SorCsv(Model):
+    delimiter: str
+    encoding: str
+    columns: dict[str, str]
+    psychiatric_specialties: list[str]
+
+
+class ReferenceConfig(Model):
+    """conf/reference.yaml: layouts of the official files and codes the core needs."""
+
+    danish_country_code: str
+    sks_fixed_width: SksFixedWidth
+    sor_csv: SorCsv
+
+
+class SparkProfile(Model):
+    master: str | None = None
+    conf: dict[str, str] = {}
+
+
+class SparkConfig(Model):
+    """conf/spark.yaml: named session profiles."""
+
+    profiles: dict[str, SparkProfile]
+
+
+def reference_config() -> ReferenceConfig:
+    return load("reference.yaml", ReferenceConfig)
+
+
+def spark_config() -> SparkConfig:
+    return load("spark.yaml", SparkConfig)

@@ -1,31 +1,25 @@
-"""Where the repository's data folders are (conf/, reference/), overridable by environment.
-
-Order: $LPRFLOW_CONF / $LPRFLOW_REFERENCE, then the source checkout, then the working directory
-(what `spark-submit --py-files lprflow.zip` from a checkout gives).
-"""
+"""Where the parameter and reference folders are: $LPRFLOW_CONF / $LPRFLOW_REFERENCE when set,
+else the `conf` and `reference` packages themselves (installed with lprflow as package data, or
+the checkout's folders in an editable install or a `--py-files` zip of the checkout)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+import conf
+import reference
 
 
-def _find(env: str, name: str) -> Path:
-    if os.environ.get(env):
-        return Path(os.environ[env])
-    for base in (REPO_ROOT, Path.cwd()):
-        if (base / name).is_dir():
-            return base / name
-    return REPO_ROOT / name
+def _package_dir(module: object) -> Path:
+    return Path(module.__file__).resolve().parent  # type: ignore[attr-defined]
 
 
 def conf_dir() -> Path:
     """The versioned parameter folder."""
-    return _find("LPRFLOW_CONF", "conf")
+    return Path(os.environ["LPRFLOW_CONF"]) if os.environ.get("LPRFLOW_CONF") else _package_dir(conf)
 
 
 def reference_dir() -> Path:
     """The reference-data folder."""
-    return _find("LPRFLOW_REFERENCE", "reference")
+    return Path(os.environ["LPRFLOW_REFERENCE"]) if os.environ.get("LPRFLOW_REFERENCE") else _package_dir(reference)

@@ -25,7 +25,7 @@ from pyspark.sql.types import (
     StructType,
 )
 
-from lprflow.config import load_yaml, require
+from lprflow.config import reference_config
 from lprflow.paths import reference_dir
 
 SKS_SCHEMA = StructType(
@@ -54,7 +54,7 @@ SOR_SCHEMA = StructType(
         StructField("region_code", StringType()),
         StructField("psychiatric", BooleanType()),
         StructField("specialty", StringType()),
-        StructField("kind", StringType()),
+        StructField("unit_kind", StringType()),
         StructField("valid_from", DateType()),
         StructField("valid_to", DateType()),
     ]
@@ -117,16 +117,16 @@ def read_official_sks(path: str | Path) -> list[tuple]:
     Returns (code, text, valid_from, valid_to) rows. Only record types listed in the config are
     kept; codes get the chapter prefix the config names (diagnoses carry a 'D').
     """
-    layout = require(load_yaml("reference.yaml"), "sks_fixed_width", "conf/reference.yaml")
+    layout = reference_config().sks_fixed_width
     path = Path(path)
     rows = []
-    with path.open(encoding=layout.get("encoding", "latin-1")) as fh:
+    with path.open(encoding=layout.encoding) as fh:
         for n, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
 
             def cut(field: str, line: str = line) -> str:
-                start, end = layout["columns"][field]
+                start, end = layout.columns[field]
                 return line[start - 1 : end].strip()
 
             code = cut("code")
@@ -134,7 +134,7 @@ def read_official_sks(path: str | Path) -> list[tuple]:
                 raise ReferenceError(f"{path} line {n}: empty SKS code")
             where = f"{path} line {n}"
             valid_to = _date(cut("valid_to"), where)
-            if valid_to and valid_to.year >= 2099:
+            if valid_to and valid_to.year >= layout.open_from_year:
                 valid_to = None
             rows.append((code, cut("text"), _date(cut("valid_from"), where), valid_to))
     return rows
@@ -144,17 +144,17 @@ def read_official_sor(path: str | Path) -> list[tuple]:
     """Parse a SOR register CSV export with the column mapping in conf/reference.yaml.
 
     Returns rows in the layout of reference/sor_units.csv (SOR_SCHEMA). `psychiatric` is derived
-    from the main specialty; `kind` is psychiatric or somatic.
+    from the main specialty; `unit_kind` is psychiatric or somatic.
     """
-    conf = require(load_yaml("reference.yaml"), "sor_csv", "conf/reference.yaml")
+    conf = reference_config().sor_csv
     path = Path(path)
     if not path.exists():
         raise ReferenceError(f"SOR file not found: {path}")
-    cols = conf["columns"]
-    psych = {s.lower() for s in conf.get("psychiatric_specialties", [])}
+    cols = conf.columns
+    psych = {s.lower() for s in conf.psychiatric_specialties}
     rows = []
-    with path.open(encoding=conf.get("encoding", "utf-8-sig"), newline="") as fh:
-        reader = csv.DictReader(fh, delimiter=conf.get("delimiter", ";"))
+    with path.open(encoding=conf.encoding, newline="") as fh:
+        reader = csv.DictReader(fh, delimiter=conf.delimiter)
         missing = [h for h in cols.values() if h not in (reader.fieldnames or [])]
         if missing:
             raise ReferenceError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -248,4 +248,4 @@ class Reference:
         return _read_csv(self.folder / "municipalities.csv", ["municipality_code", "region_code"])
 
     def sor_rows(self) -> list[dict[str, str]]:
-        return _read_csv(self.folder / "sor_units.csv", ["sor_id", "kind", "region_code"])
+        return _read_csv(self.folder / "sor_units.csv", ["sor_id", "unit_kind", "region_code"])

@@ -8,7 +8,7 @@ import sys
 
 from pyspark.sql import SparkSession
 
-from lprflow.config import ConfigError, load_yaml
+from lprflow.config import ConfigError, spark_config
 
 
 class JavaMissingError(RuntimeError):
@@ -27,11 +27,11 @@ def _check_java() -> None:
 
 def profile_conf(profile: str) -> tuple[str | None, dict[str, str]]:
     """(master, conf) of a named profile in conf/spark.yaml."""
-    profiles = load_yaml("spark.yaml").get("profiles", {})
+    profiles = spark_config().profiles
     if profile not in profiles:
         raise ConfigError(f"conf/spark.yaml: unknown Spark profile '{profile}' (have {sorted(profiles)})")
-    entry = profiles[profile] or {}
-    return entry.get("master"), {str(k): str(v) for k, v in (entry.get("conf") or {}).items()}
+    entry = profiles[profile]
+    return entry.master, dict(entry.conf)
 
 
 def get_spark(

@@ -80,7 +80,7 @@ def test_blocking_expectation_fails_the_command_with_a_summary(spark, register_d
 
 
 def test_job_runs_under_spark_submit(tmp_path):
-    """jobs/generate.py is a spark-submit entry point (the same code a cluster runs)."""
+    """jobs/cli.py is the spark-submit entry point (the same code a cluster runs)."""
     import os
     import shutil
     import subprocess
@@ -100,7 +100,8 @@ def test_job_runs_under_spark_submit(tmp_path):
             "local[1]",
             "--conf",
             "spark.ui.enabled=false",
-            "jobs/generate.py",
+            "jobs/cli.py",
+            "generate",
             "--out",
             str(out),
             "--scale",

@@ -6,7 +6,8 @@ import pytest
 from pyspark.sql import functions as F
 
 from lprflow.register import read_register, register_as_of
-from lprflow.synth.generator import INJECTABLE_RULES, generate
+from lprflow.synth.generator import generate
+from lprflow.synth.injections import INJECTABLE_RULES
 from tests.conftest import AS_OF, YEAR
 
 
@@ -60,8 +61,8 @@ def test_shape_of_the_year(state, reference):
     assert k.where(F.year("start_time") == YEAR).count() > 0.95 * k.count()
     stays = k.where((F.col("end_time").cast("long") - F.col("start_time").cast("long")) > 86400).count()
     assert stays > 0
-    units = reference.sor_units.select(F.col("sor_id").alias("responsible_unit"), "kind")
-    kinds = {r["kind"] for r in k.join(units, "responsible_unit").select("kind").distinct().collect()}
+    units = reference.sor_units.select(F.col("sor_id").alias("responsible_unit"), "unit_kind")
+    kinds = {r["unit_kind"] for r in k.join(units, "responsible_unit").select("unit_kind").distinct().collect()}
     assert {"somatic", "psychiatric", "hospice", "rehab"} <= kinds
     codes = {r["code"] for r in state["diagnose"].select("code").distinct().collect()}
     assert {"DJ441", "DJ449"} & codes and {"DE119", "DE109", "DE149"} & codes

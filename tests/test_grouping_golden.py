@@ -19,7 +19,7 @@ def tables() -> TableSet:
 
 @pytest.fixture(scope="module")
 def spark_results(spark, tables):
-    rows = group_cases(spark, frame(spark, CASES), tables).collect()
+    rows = group_cases(spark, frame(spark, CASES), tables, post_rule=True).collect()
     return {r["case_id"]: r for r in rows}
 
 
@@ -34,7 +34,7 @@ def test_spark_engine_matches_golden(c, spark_results):
 
 @pytest.mark.parametrize("c", CASES, ids=[c["case_id"] for c in CASES])
 def test_per_case_grouper_matches_golden(c, tables):
-    r = PerCaseGrouper(tables).group(c)
+    r = PerCaseGrouper(tables, post_rule=True).group(c)
     e = c["expected"]
     assert (r["drg"], r["ord"], r["rtc"], r["cc_level"]) == (e["drg"], e["ord"], e["rtc"], int(e["cc_level"]))
 
@@ -61,6 +61,6 @@ def test_result_carries_mdc_loc_drg_and_trace(spark_results):
 
 def test_deterministic_across_partitioning(spark, tables):
     df = frame(spark, CASES)
-    a = group_cases(spark, df, tables).orderBy("case_id").collect()
-    b = group_cases(spark, df.repartition(3), tables).orderBy("case_id").collect()
+    a = group_cases(spark, df, tables, post_rule=True).orderBy("case_id").collect()
+    b = group_cases(spark, df.repartition(3), tables, post_rule=True).orderBy("case_id").collect()
     assert a == b

@@ -329,25 +329,25 @@ def spec(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def results(spark, spec):
-    return {r["case_id"]: r for r in group_cases(spark, frame(spark, CASES), spec).collect()}
+    return {r["case_id"]: r for r in group_cases(spark, frame(spark, CASES), spec, post_rule=True).collect()}
 
 
 @pytest.mark.parametrize("c", HIT_CASES, ids=[c["case_id"] for c in HIT_CASES])
 def test_condition(c, results, spec):
     assert (results[c["case_id"]]["drg"] == "HIT") is c["hit"]
-    assert (PerCaseGrouper(spec).group(c)["drg"] == "HIT") is c["hit"]
+    assert (PerCaseGrouper(spec, post_rule=True).group(c)["drg"] == "HIT") is c["hit"]
 
 
 @pytest.mark.parametrize("cid,diags,procs,attrs,level", CC_CASES, ids=[c[0] for c in CC_CASES])
 def test_cc_level(cid, diags, procs, attrs, level, results, spec):
     assert results[cid]["cc_level"] == level
-    assert PerCaseGrouper(spec).group(case(cid, diags, procs, **attrs))["cc_level"] == level
+    assert PerCaseGrouper(spec, post_rule=True).group(case(cid, diags, procs, **attrs))["cc_level"] == level
 
 
 @pytest.mark.parametrize("cid,diags,sex,dgcat", DGCAT_CASES, ids=[c[0] for c in DGCAT_CASES])
 def test_principal_category(cid, diags, sex, dgcat, results, spec):
     assert results[cid]["trace"]["dgcat"] == dgcat
-    f = PerCaseGrouper(spec).features(case(cid, diags, "", sex=sex))
+    f = PerCaseGrouper(spec, post_rule=True).features(case(cid, diags, "", sex=sex))
     assert f.dgcat == dgcat
 
 
@@ -364,15 +364,18 @@ def test_first_match_wins_by_ord_not_file_order(spark, tmp_path):
             },
         )
     )
-    got = {r["case_id"]: r["drg"] for r in group_cases(spark, frame(spark, [case("v", "A1"), case("e")]), t).collect()}
+    got = {
+        r["case_id"]: r["drg"]
+        for r in group_cases(spark, frame(spark, [case("v", "A1"), case("e")]), t, post_rule=True).collect()
+    }
     assert got == {"v": "A", "e": "B"}
 
 
 def test_post_rule_is_switchable(spark, spec):
     cases = [case("unknown-pdx", "QQ", los_days=5), case("empty-pdx", "", los_days=5), case("y1", "Y1", los_days=5)]
-    on = {r["case_id"]: r["rtc"] for r in group_cases(spark, frame(spark, cases), spec).collect()}
+    on = {r["case_id"]: r["rtc"] for r in group_cases(spark, frame(spark, cases), spec, post_rule=True).collect()}
     off = {r["case_id"]: r["rtc"] for r in group_cases(spark, frame(spark, cases), spec, post_rule=False).collect()}
     assert on == {"unknown-pdx": "9", "empty-pdx": "1", "y1": "9"}
     assert off == {"unknown-pdx": "1", "empty-pdx": "1", "y1": "1"}
     assert PerCaseGrouper(spec, post_rule=False).group(cases[0])["rtc"] == "1"
-    assert PerCaseGrouper(spec).group(cases[0])["rtc"] == "9"
+    assert PerCaseGrouper(spec, post_rule=True).group(cases[0])["rtc"] == "9"

@@ -29,7 +29,7 @@ def test_sor_units_cover_every_region_with_psychiatry_and_hospice(reference):
     units = reference.sor_units
     per_region = units.groupBy("region_code").agg(
         F.max(F.col("psychiatric").cast("int")).alias("psych"),
-        F.max((F.col("kind") == "hospice").cast("int")).alias("hospice"),
+        F.max((F.col("unit_kind") == "hospice").cast("int")).alias("hospice"),
     )
     rows = per_region.collect()
     assert {r["region_code"] for r in rows} == {"1081", "1082", "1083", "1084", "1085"}

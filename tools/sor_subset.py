@@ -14,7 +14,7 @@ HOSPITALS = {
     "1084": ["Rigshospitalet", "Herlev og Gentofte Hospital", "Hvidovre Hospital"],
     "1085": ["Sjællands Universitetshospital", "Holbæk Sygehus", "Nykøbing F. Sygehus"],
 }
-# department suffix, name, specialty, kind
+# department suffix, name, specialty, unit kind
 DEPARTMENTS = [
     ("01", "Medicinsk afdeling", "intern medicin", "somatic"),
     ("02", "Kirurgisk afdeling", "kirurgi", "somatic"),
@@ -33,7 +33,7 @@ def main() -> None:
         for h, name in enumerate(hospitals, start=1):
             hosp = f"{region}{h:02d}0000000"
             rows.append([hosp, name, "", hosp, name, region, "false", "hospital", "hospital", "2005-01-01", ""])
-            for suffix, dname, spec, kind in DEPARTMENTS:
+            for suffix, dname, spec, unit_kind in DEPARTMENTS:
                 rows.append(
                     [
                         f"{region}{h:02d}{suffix}00000",
@@ -44,7 +44,7 @@ def main() -> None:
                         region,
                         "false",
                         spec,
-                        kind,
+                        unit_kind,
                         "2005-01-01",
                         "",
                     ]
@@ -113,7 +113,7 @@ def main() -> None:
                 "region_code",
                 "psychiatric",
                 "specialty",
-                "kind",
+                "unit_kind",
                 "valid_from",
                 "valid_to",
             ]

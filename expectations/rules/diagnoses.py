@@ -6,7 +6,7 @@ from __future__ import annotations
 from pyspark.sql import functions as F
 
 from expectations.columns import absent, col, day, in_list_within, present
-from expectations.registry import check
+from expectations.registry import Check
 
 D, DC = "diagnose", "diagnose_codes"
 A = lambda: col("role") == "A"  # noqa: E731
@@ -27,39 +27,41 @@ def _outside_contact(frm: str, to: str):
     return (day("k_start") > col(to)) | (day("k_end") < col(frm))
 
 
-check("12.03.101", D, lambda: A() & present("art") & ~_within("art", "admin.diagart.aktdia"))
-check("12.04.101", D, lambda: B() & present("art") & ~_within("art", "admin.diagart.bidiag"))
-check("12.101a", D, lambda: A() & present("code") & ~col("f_diag"))
-check("12.101b", D, lambda: B() & present("code") & ~col("f_diag"))
-check("12102", D, lambda: col("f_lateral") & absent("side"))
-check("12104", D, lambda: B() & col("f_foedbarn"))
-check("12105", D, lambda: B() & col("f_foedmor"))
-check("12.107a", D, lambda: A() & col("f_ydre"))
-check("12.107b", D, lambda: B() & col("f_ydre") & (col("ku__psych") == F.lit(False)))
-check("12.109a", D, lambda: B() & col("f_metastase") & _no_other_primary_cancer())
-check("12.110a", D, lambda: B() & col("f_lokalrecidiv") & _no_other_primary_cancer())
-check("12111", D, lambda: A() & col("f_primkraeft") & (F.size(F.coalesce("metastases", F.array())) == 0))
-check("12.111a", D, lambda: B() & col("f_primkraeft") & (F.size(F.coalesce("metastases", F.array())) == 0))
-check("12112", D, lambda: A() & col("f_primkraeft") & (F.size(F.coalesce("local_recurrences", F.array())) == 0))
-check("12.112a", D, lambda: B() & col("f_primkraeft") & (F.size(F.coalesce("local_recurrences", F.array())) == 0))
-check("12.51", D, lambda: present("art") & _outside_contact("art__from", "art__to"))
-check("12.52", D, lambda: present("code") & _outside_contact("code__from", "code__to"))
-check("12.54", D, lambda: present("side") & _outside_contact("side__from", "side__to"))
-check(
-    "12.59-1",
-    DC,
-    lambda: (col("kind") == "T") & ((col("x__from") > col("primary__to")) | (col("x__to") < col("primary__from"))),
-)
-check("12.59", DC, lambda: (col("kind") == "T") & present("k_end") & _outside_contact("x__from", "x__to"))
-check("12.a-1", D, lambda: A() & present("art") & ~_within("art", "admin.diagart"))
-check("12.a-2", D, lambda: B() & present("art") & ~_within("art", "admin.diagart"))
-check("12.c-1", D, lambda: A() & present("side") & ~_within("side", "spec.lateraldiag"))
-check("12.c-2", D, lambda: B() & present("side") & ~_within("side", "spec.lateraldiag"))
-check("13.01", DC, lambda: (col("kind") == "M") & _outside_contact("x__from", "x__to"))
-check("13101", DC, lambda: (col("kind") == "M") & ~_within("x", "diag.metastase"))
-check("13.102a", D, lambda: A() & (F.size(F.coalesce("metastases", F.array())) > 0) & ~col("f_primkraeft"))
-check("13.102b", D, lambda: B() & (F.size(F.coalesce("metastases", F.array())) > 0) & ~col("f_primkraeft"))
-check("14.01", DC, lambda: (col("kind") == "L") & _outside_contact("x__from", "x__to"))
-check("14101", DC, lambda: (col("kind") == "L") & ~_within("x", "diag.lokalrecidiv"))
-check("14.102a", D, lambda: A() & (F.size(F.coalesce("local_recurrences", F.array())) > 0) & ~col("f_primkraeft"))
-check("14.102b", D, lambda: B() & (F.size(F.coalesce("local_recurrences", F.array())) > 0) & ~col("f_primkraeft"))
+CHECKS: list[Check] = [
+    Check("12.03.101", D, lambda: A() & present("art") & ~_within("art", "admin.diagart.aktdia")),
+    Check("12.04.101", D, lambda: B() & present("art") & ~_within("art", "admin.diagart.bidiag")),
+    Check("12.101a", D, lambda: A() & present("code") & ~col("f_diag")),
+    Check("12.101b", D, lambda: B() & present("code") & ~col("f_diag")),
+    Check("12102", D, lambda: col("f_lateral") & absent("side")),
+    Check("12104", D, lambda: B() & col("f_foedbarn")),
+    Check("12105", D, lambda: B() & col("f_foedmor")),
+    Check("12.107a", D, lambda: A() & col("f_ydre")),
+    Check("12.107b", D, lambda: B() & col("f_ydre") & (col("ku__psych") == F.lit(False))),
+    Check("12.109a", D, lambda: B() & col("f_metastase") & _no_other_primary_cancer()),
+    Check("12.110a", D, lambda: B() & col("f_lokalrecidiv") & _no_other_primary_cancer()),
+    Check("12111", D, lambda: A() & col("f_primkraeft") & (F.size(F.coalesce("metastases", F.array())) == 0)),
+    Check("12.111a", D, lambda: B() & col("f_primkraeft") & (F.size(F.coalesce("metastases", F.array())) == 0)),
+    Check("12112", D, lambda: A() & col("f_primkraeft") & (F.size(F.coalesce("local_recurrences", F.array())) == 0)),
+    Check("12.112a", D, lambda: B() & col("f_primkraeft") & (F.size(F.coalesce("local_recurrences", F.array())) == 0)),
+    Check("12.51", D, lambda: present("art") & _outside_contact("art__from", "art__to")),
+    Check("12.52", D, lambda: present("code") & _outside_contact("code__from", "code__to")),
+    Check("12.54", D, lambda: present("side") & _outside_contact("side__from", "side__to")),
+    Check(
+        "12.59-1",
+        DC,
+        lambda: (col("kind") == "T") & ((col("x__from") > col("primary__to")) | (col("x__to") < col("primary__from"))),
+    ),
+    Check("12.59", DC, lambda: (col("kind") == "T") & present("k_end") & _outside_contact("x__from", "x__to")),
+    Check("12.a-1", D, lambda: A() & present("art") & ~_within("art", "admin.diagart")),
+    Check("12.a-2", D, lambda: B() & present("art") & ~_within("art", "admin.diagart")),
+    Check("12.c-1", D, lambda: A() & present("side") & ~_within("side", "spec.lateraldiag")),
+    Check("12.c-2", D, lambda: B() & present("side") & ~_within("side", "spec.lateraldiag")),
+    Check("13.01", DC, lambda: (col("kind") == "M") & _outside_contact("x__from", "x__to")),
+    Check("13101", DC, lambda: (col("kind") == "M") & ~_within("x", "diag.metastase")),
+    Check("13.102a", D, lambda: A() & (F.size(F.coalesce("metastases", F.array())) > 0) & ~col("f_primkraeft")),
+    Check("13.102b", D, lambda: B() & (F.size(F.coalesce("metastases", F.array())) > 0) & ~col("f_primkraeft")),
+    Check("14.01", DC, lambda: (col("kind") == "L") & _outside_contact("x__from", "x__to")),
+    Check("14101", DC, lambda: (col("kind") == "L") & ~_within("x", "diag.lokalrecidiv")),
+    Check("14.102a", D, lambda: A() & (F.size(F.coalesce("local_recurrences", F.array())) > 0) & ~col("f_primkraeft")),
+    Check("14.102b", D, lambda: B() & (F.size(F.coalesce("local_recurrences", F.array())) > 0) & ~col("f_primkraeft")),
+]

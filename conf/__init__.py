@@ -1,0 +1,1 @@
+"""Versioned parameters (YAML), shipped inside the installed package; see `lprflow.config`."""

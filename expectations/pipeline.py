@@ -1,0 +1,45 @@
+"""The validation of an as-of register: the library call behind `lprflow validate`.
+
+    with validate_register(state, reference, at, catalogue, conf) as result:
+        result.issues ...   # the flat error list (lazy; counted by `observe` when written)
+
+The evaluation frames are built once (`expectations.frames`), every check in the run's scope
+(`expectations.rules`, the groups of conf/validation.yaml) is evaluated in one pass per frame
+(`expectations.engine`); what the builder persisted is released when the block ends. The JSON
+form (`expectations.fejlliste`) and the summary (`expectations.summary`) are built from the
+written error list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pyspark.sql import DataFrame
+
+from expectations.catalogue import RuleMeta
+from expectations.config import ValidationConfig
+from expectations.engine import EngineResult, evaluate
+from expectations.frames import FrameBuilder
+from expectations.registry import Check, checks_in_scope
+from expectations.rules import ALL_CHECKS
+from lprflow.reference import Reference
+
+
+def run_checks(catalogue: dict[str, RuleMeta], conf: ValidationConfig) -> list[Check]:
+    """The checks a run evaluates: those of the configured groups."""
+    return checks_in_scope(ALL_CHECKS, catalogue, conf.groups)
+
+
+@contextmanager
+def validate_register(
+    state: dict[str, DataFrame],
+    reference: Reference,
+    at: dt.datetime,
+    catalogue: dict[str, RuleMeta],
+    conf: ValidationConfig,
+) -> Iterator[EngineResult]:
+    """The (lazy) error list of the register state `state` as of `at`."""
+    with FrameBuilder(state, reference) as builder:
+        yield evaluate(builder.build(), run_checks(catalogue, conf), catalogue, at, conf.rule_version)
