@@ -17,7 +17,7 @@ from pyspark.sql import DataFrame
 from bench.sink import noop_seconds
 from expectations.catalogue import load_catalogue
 from expectations.engine import evaluate
-from expectations.frames import FrameBuilder
+from expectations.frames.builder import FrameBuilder
 from expectations.registry import checks_in_scope
 from expectations.rules import ALL_CHECKS
 from lprflow.config import load_yaml

@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType, TimestampType
 
 from expectations.catalogue import RuleMeta
-from expectations.frames import Frame
+from expectations.frames.base import Frame
 from expectations.registry import Check
 
 ISSUE_COLUMNS = [

@@ -21,7 +21,7 @@ from pyspark.sql import DataFrame
 from expectations.catalogue import RuleMeta
 from expectations.config import ValidationConfig
 from expectations.engine import EngineResult, evaluate
-from expectations.frames import FrameBuilder
+from expectations.frames.builder import FrameBuilder
 from expectations.registry import Check, checks_in_scope
 from expectations.rules import ALL_CHECKS
 from lprflow.reference import Reference

@@ -181,7 +181,7 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, rules: CourseRules,
     )
     # contacts of multi-contact courses are also grouped on their own: the most expensive group wins
     multi = courses.where(F.col("n_contacts") > 1).select(
-        "course_id", "course_kind", "sex", "birth_date", "discharge", "end_time"
+        "course_id", "sex", "birth_date", "discharge", "end_time"
     )
     own = coded.join(multi.withColumnRenamed("end_time", "_course_end"), "course_id").select(
         F.concat(F.lit("K:"), "course_id", F.lit(":"), "kontakt_id").alias("case_id"),

@@ -11,7 +11,7 @@ import pytest
 
 from expectations.catalogue import load_catalogue
 from expectations.engine import evaluate
-from expectations.frames import FrameBuilder
+from expectations.frames.builder import FrameBuilder
 from expectations.rules import ALL_CHECKS
 from lprflow.schemas import TABLES
 from tests.rule_cases import BASELINE, CASES, REF_COLUMNS, REPORTED

@@ -49,19 +49,21 @@ CHECKS: list[Check] = [
     Check(
         "12.59-1",
         DC,
-        lambda: (col("kind") == "T") & ((col("x__from") > col("primary__to")) | (col("x__to") < col("primary__from"))),
+        lambda: (
+            (col("code_kind") == "T") & ((col("x__from") > col("primary__to")) | (col("x__to") < col("primary__from")))
+        ),
     ),
-    Check("12.59", DC, lambda: (col("kind") == "T") & present("k_end") & _outside_contact("x__from", "x__to")),
+    Check("12.59", DC, lambda: (col("code_kind") == "T") & present("k_end") & _outside_contact("x__from", "x__to")),
     Check("12.a-1", D, lambda: A() & present("art") & ~_within("art", "admin.diagart")),
     Check("12.a-2", D, lambda: B() & present("art") & ~_within("art", "admin.diagart")),
     Check("12.c-1", D, lambda: A() & present("side") & ~_within("side", "spec.lateraldiag")),
     Check("12.c-2", D, lambda: B() & present("side") & ~_within("side", "spec.lateraldiag")),
-    Check("13.01", DC, lambda: (col("kind") == "M") & _outside_contact("x__from", "x__to")),
-    Check("13101", DC, lambda: (col("kind") == "M") & ~_within("x", "diag.metastase")),
+    Check("13.01", DC, lambda: (col("code_kind") == "M") & _outside_contact("x__from", "x__to")),
+    Check("13101", DC, lambda: (col("code_kind") == "M") & ~_within("x", "diag.metastase")),
     Check("13.102a", D, lambda: A() & (F.size(F.coalesce("metastases", F.array())) > 0) & ~col("f_primkraeft")),
     Check("13.102b", D, lambda: B() & (F.size(F.coalesce("metastases", F.array())) > 0) & ~col("f_primkraeft")),
-    Check("14.01", DC, lambda: (col("kind") == "L") & _outside_contact("x__from", "x__to")),
-    Check("14101", DC, lambda: (col("kind") == "L") & ~_within("x", "diag.lokalrecidiv")),
+    Check("14.01", DC, lambda: (col("code_kind") == "L") & _outside_contact("x__from", "x__to")),
+    Check("14101", DC, lambda: (col("code_kind") == "L") & ~_within("x", "diag.lokalrecidiv")),
     Check("14.102a", D, lambda: A() & (F.size(F.coalesce("local_recurrences", F.array())) > 0) & ~col("f_primkraeft")),
     Check("14.102b", D, lambda: B() & (F.size(F.coalesce("local_recurrences", F.array())) > 0) & ~col("f_primkraeft")),
 ]

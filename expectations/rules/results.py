@@ -8,8 +8,8 @@ from expectations.registry import Check
 R = "resultat"
 
 
-def _trigger(kind: str):
-    return col("trigger_type") == kind
+def _trigger(trigger_type: str):
+    return col("trigger_type") == trigger_type
 
 
 def _type_invalid_at_cause_start():
@@ -32,8 +32,12 @@ CHECKS: list[Check] = [
     ),
     Check("16.a", R, lambda: present("time") & present("type") & ~in_list_at("type", "res.type", "time")),
     *[
-        Check(rule_id, R, lambda kind=kind: _trigger(kind) & present("time") & (col("time") < col("cause_start_time")))
-        for (rule_id, kind) in [
+        Check(
+            rule_id,
+            R,
+            lambda trigger=trigger: _trigger(trigger) & present("time") & (col("time") < col("cause_start_time")),
+        )
+        for (rule_id, trigger) in [
             ("16.11", "forloebselement"),
             ("16.12", "forloebsmarkoer"),
             ("16.13", "kontakt"),

@@ -1,0 +1,59 @@
+"""Builds every evaluation frame of a run from an as-of register."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+
+from expectations.frames.base import Frame, Lookups
+from expectations.frames.contacts import kontakt_frame
+from expectations.frames.diagnoses import diagnose_aggregates, diagnose_base, diagnose_codes_frame, diagnose_frame
+from expectations.frames.forloebselementer import bopael_frame, fe_frame, henvisning_frames, marker_frame
+from expectations.frames.locations_payments import interval_aggregates, ophold_frame, payment_frame
+from expectations.frames.procedures import procedure_base, procedure_codes_frame, procedure_frame
+from expectations.frames.results import result_report_frame, resultat_frame
+from lprflow.reference import Reference
+
+
+class FrameBuilder:
+    """Every evaluation frame, by name; a context manager that releases what it persisted."""
+
+    def __init__(self, register: dict[str, DataFrame], reference: Reference) -> None:
+        self.look = Lookups(register, reference)
+
+    def __enter__(self) -> FrameBuilder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Drop what the builder persisted (call when the run's outputs are written)."""
+        self.look.release()
+
+    def build(self) -> dict[str, Frame]:
+        look, r = self.look, self.look.r
+        d = diagnose_base(look)
+        p = procedure_base(look)
+        h_main, h_codes = henvisning_frames(look)
+        frames = [
+            fe_frame(look),
+            kontakt_frame(
+                look,
+                diagnose_aggregates(look),
+                interval_aggregates(r["opholdsadresse"], "o"),
+                interval_aggregates(r["betalingsoplysning"], "p"),
+            ),
+            diagnose_frame(d),
+            diagnose_codes_frame(look, d),
+            ophold_frame(look),
+            payment_frame(look),
+            procedure_frame(p),
+            procedure_codes_frame(look, p),
+            h_main,
+            h_codes,
+            marker_frame(look),
+            resultat_frame(look),
+            result_report_frame(look),
+            bopael_frame(look),
+        ]
+        return {f.name: f for f in frames}
