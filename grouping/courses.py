@@ -180,9 +180,7 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, rules: CourseRules,
         F.array_sort("procedures").alias("procedures"),
     )
     # contacts of multi-contact courses are also grouped on their own: the most expensive group wins
-    multi = courses.where(F.col("n_contacts") > 1).select(
-        "course_id", "sex", "birth_date", "discharge", "end_time"
-    )
+    multi = courses.where(F.col("n_contacts") > 1).select("course_id", "sex", "birth_date", "discharge", "end_time")
     own = coded.join(multi.withColumnRenamed("end_time", "_course_end"), "course_id").select(
         F.concat(F.lit("K:"), "course_id", F.lit(":"), "kontakt_id").alias("case_id"),
         F.lit("contact").alias("basis"),

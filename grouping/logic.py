@@ -57,47 +57,86 @@ def _split(cell: str) -> tuple[str, str]:
     return "", cell
 
 
+class _Unreadable(Exception):
+    """A cell a column's parser cannot read (turned into a RuleError naming row and column)."""
+
+
+def _need(ok: bool) -> None:
+    if not ok:
+        raise _Unreadable
+
+
+def _icd(op: str, value: str, cell: str) -> tuple[str, str] | None:
+    return (op, "") if op in "+-" and op and not value else None  # anything else: always holds
+
+
+def _member(op: str, value: str, cell: str) -> tuple[str, str]:
+    _need(op in ("", "+", "-") and bool(value))
+    return ("-" if op == "-" else "+", value)
+
+
+def _or(op: str, value: str, cell: str) -> tuple[str, str]:
+    if op in ("+", "-") and not value:
+        return (op, "")
+    if op == "-":
+        return ("-", value)  # '-' with a value never holds (NORDDRG.md §5)
+    _need(op in ("", "+") and value in ("S", "P", "N", "Z"))
+    return ("+", value)
+
+
+def _secproc(op: str, value: str, cell: str) -> tuple[str, str]:
+    if op == "-" and not value:
+        return ("-", "")
+    return _member(op, value, cell)
+
+
+def _days(op: str, value: str, cell: str) -> tuple[str, str]:
+    if op not in ("<", ">") or not re.fullmatch(r"\d+", value):
+        raise _Unreadable("needs <n or >n (days)")
+    return (op, value)
+
+
+def _compl(op: str, value: str, cell: str) -> tuple[str, str]:
+    _need(op in ("", "+", ">", "<", "-") and bool(re.fullmatch(r"\d+", value)))
+    return ("+" if op == "" else op, value)
+
+
+def _sex(op: str, value: str, cell: str) -> tuple[str, str]:
+    _need(cell in ("M", "F", "-"))
+    return ("", cell)
+
+
+def _disch(op: str, value: str, cell: str) -> tuple[str, str]:
+    _need(op in ("", "=", "-") and bool(value))
+    return ("-" if op == "-" else "=", value)
+
+
+_PARSERS = {
+    "icd": _icd,
+    "mdc": _member,
+    "dgcat1": _member,
+    **dict.fromkeys(SET_COLUMNS, _member),
+    "or": _or,
+    "secproc1": _secproc,
+    "agelim": _days,
+    "dur": _days,
+    "compl": _compl,
+    "sex": _sex,
+    "disch": _disch,
+}
+
+
 def _parse(column: str, cell: str, where: str) -> tuple[str, str] | None:
     """The condition of one non-empty cell, or None when the cell is no condition."""
+    if column not in _PARSERS:
+        raise RuleError(f"{where}: unknown condition column {column}")
     op, value = _split(cell)
-    bad = RuleError(f"{where}, column {column}: cannot read '{cell}'")
-    if column == "icd":
-        return (op, "") if op in "+-" and op and not value else None  # anything else: always holds
-    if column in ("mdc", "dgcat1") or column in SET_COLUMNS:
-        if op not in ("", "+", "-") or not value:
-            raise bad
-        return ("-" if op == "-" else "+", value)
-    if column == "or":
-        if op in ("+", "-") and not value:
-            return (op, "")
-        if op == "-":
-            return ("-", value)  # '-' with a value never holds (NORDDRG.md §5)
-        if op not in ("", "+") or value not in ("S", "P", "N", "Z"):
-            raise bad
-        return ("+", value)
-    if column == "secproc1":
-        if op == "-" and not value:
-            return ("-", "")
-        if op not in ("", "+", "-") or not value:
-            raise bad
-        return ("-" if op == "-" else "+", value)
-    if column in ("agelim", "dur"):
-        if op not in ("<", ">") or not re.fullmatch(r"\d+", value):
-            raise RuleError(f"{where}, column {column}: '{cell}' needs <n or >n (days)")
-        return (op, value)
-    if column == "compl":
-        if op not in ("", "+", ">", "<", "-") or not re.fullmatch(r"\d+", value):
-            raise bad
-        return ("+" if op == "" else op, value)
-    if column == "sex":
-        if cell not in ("M", "F", "-"):
-            raise bad
-        return ("", cell)
-    if column == "disch":
-        if op not in ("", "=", "-") or not value:
-            raise bad
-        return ("-" if op == "-" else "=", value)
-    raise RuleError(f"{where}: unknown condition column {column}")
+    try:
+        return _PARSERS[column](op, value, cell)
+    except _Unreadable as exc:
+        if exc.args:
+            raise RuleError(f"{where}, column {column}: '{cell}' {exc.args[0]}") from None
+        raise RuleError(f"{where}, column {column}: cannot read '{cell}'") from None
 
 
 def parse_rule(row: dict[str, str], where: str) -> Rule:

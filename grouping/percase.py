@@ -67,6 +67,25 @@ class PerCaseGrouper:
         if not slots:
             slots = [(1, "", "")]
         _, a, b = slots[0]
+        dgcat = self._dgcat(a, b, case["sex"])
+        dgprop_src, procpr, orflags, compl_pdx, compl_sdx = self._slot_properties(slots)
+        proc_cc = self._procedure_properties(case["procedures"], dgprop_src, procpr, orflags)
+        other_props = {v for v, s in dgprop_src if s != "D1"}
+        level = self._cc_level(a, b, compl_pdx, compl_sdx, other_props)
+        return Features(
+            valid=dgcat is not None,
+            dgcat=dgcat,
+            mdc=dgcat[:2] if dgcat else None,
+            pdgprop=set(self._slot(a, b, "PDGPRO")) if a else set(),
+            dgprop={v for v, _ in dgprop_src},
+            procpr=procpr,
+            orflags=orflags,
+            cc_level=max(level, proc_cc),
+            pdx_present=bool(a),
+        )
+
+    def _dgcat(self, a: str, b: str, sex: int | None) -> str | None:
+        """DGCAT of the pdx slot: pair, then add-on, then main code (§4.1); 98 recoded by sex."""
         dgcat = None
         if a and b:
             pair = [v for t, v in self.dg_pair.get((b, a), []) if t == "DGCAT"]
@@ -74,9 +93,12 @@ class PerCaseGrouper:
             dgcat = (pair or single_b or [None])[0]
         if dgcat is None and a:
             dgcat = next((v for t, v in self.dg_single.get(a, []) if t == "DGCAT"), None)
-        if dgcat and dgcat.startswith("98") and case["sex"] in (1, 2):
-            dgcat = ("12" if case["sex"] == 1 else "13") + dgcat[2:]
-        pdgprop = set(self._slot(a, b, "PDGPRO")) if a else set()
+        if dgcat and dgcat.startswith("98") and sex in (1, 2):
+            dgcat = ("12" if sex == 1 else "13") + dgcat[2:]
+        return dgcat
+
+    def _slot_properties(self, slots: list[tuple[int, str, str]]):
+        """(dgprop, procpr, or flags with their source slot; COMPL of the pdx; COMPL of the others)."""
         dgprop_src: list[tuple[str, str]] = []
         procpr: list[tuple[str, str]] = []
         orflags: list[tuple[str, str]] = []
@@ -90,102 +112,40 @@ class PerCaseGrouper:
             procpr += [(v, src) for v in self._slot(main, addon, "PROCPR")]
             orflags += [(v, src) for v in self._slot(main, addon, "OR")]
             (compl_pdx if k == 1 else compl_sdx).update(self._slot(main, addon, "COMPL"))
+        return dgprop_src, procpr, orflags, compl_pdx, compl_sdx
+
+    def _procedure_properties(self, procedures, dgprop_src: list, procpr: list, orflags: list) -> int:
+        """Adds the procedures' properties to the lists; returns the highest procedure CC level."""
         proc_cc = 0
-        for i, code in enumerate(p for p in case["procedures"] if p):
+        targets = {"DGPROP": dgprop_src, "PROCPR": procpr, "OR": orflags}
+        for i, code in enumerate(p for p in procedures if p):
             src = f"P{i + 1}"
             for t, v in self.proc.get(code, []):
-                if t == "DGPROP":
-                    dgprop_src.append((v, src))
-                elif t == "PROCPR":
-                    procpr.append((v, src))
-                elif t == "OR":
-                    orflags.append((v, src))
+                if t in targets:
+                    targets[t].append((v, src))
                 elif t == "CC":
                     proc_cc = max(proc_cc, int(v))
+        return proc_cc
+
+    def _cc_level(self, a: str, b: str, compl_pdx: set[str], compl_sdx: set[str], other_props: set[str]) -> int:
+        """The complication level of the secondary COMPL properties (§4.4): same family and
+        exclusions removed, C/G always, I/J when activated."""
         families = {q[:2] + q[3:] for q in compl_pdx}
-        other_props = {v for v, s in dgprop_src if s != "D1"}
         level = 0
         for p in compl_sdx:
             if p[:2] + p[3:] in families:
                 continue
             if (p, a) in self.excl_single or (b and (p, b) in self.excl_single) or (p, b, a) in self.excl_pair:
                 continue
-            kind = p[2]
-            if kind == "C":
-                level = max(level, 1)
-            elif kind == "G":
-                level = max(level, 2)
-            elif kind in "IJ" and self.activation.get(p, set()) & other_props:
-                level = max(level, 1 if kind == "I" else 2)
-        return Features(
-            valid=dgcat is not None,
-            dgcat=dgcat,
-            mdc=dgcat[:2] if dgcat else None,
-            pdgprop=pdgprop,
-            dgprop={v for v, _ in dgprop_src},
-            procpr=procpr,
-            orflags=orflags,
-            cc_level=max(level, proc_cc),
-            pdx_present=bool(a),
-        )
+            compl_kind = p[2]
+            if compl_kind in "IJ" and not self.activation.get(p, set()) & other_props:
+                continue
+            level = max(level, {"C": 1, "G": 2, "I": 1, "J": 2}.get(compl_kind, 0))
+        return level
 
     def holds(self, rule: Rule, f: Features, case: dict[str, Any]) -> bool:
-        props = {v for v, _ in f.procpr}
-        flags = {v for v, _ in f.orflags}
-        for column, (op, value) in rule.conditions.items():
-            if column == "icd":
-                ok = f.valid if op == "+" else not f.valid
-            elif column == "mdc":
-                ok = f.mdc == value if op == "+" else f.mdc != value
-            elif column == "dgcat1":
-                ok = f.dgcat == value if op == "+" else (f.dgcat is not None and f.dgcat != value)
-            elif column == "pdgprop":
-                ok = (value in f.pdgprop) == (op == "+")
-            elif column.startswith("dgprop"):
-                ok = (value in f.dgprop) == (op == "+")
-            elif column == "procpro1":
-                ok = (value in props) == (op == "+")
-            elif column == "or":
-                ok = {
-                    ("+", "S"): "1" in flags,
-                    ("+", "P"): bool(flags & {"1", "2"}),
-                    ("+", "N"): "1" not in flags,
-                    ("+", "Z"): not flags & {"1", "2"},
-                    ("+", ""): bool(flags & {"1", "2"}),
-                    ("-", ""): not flags & {"1", "2"},
-                }.get((op, value), False)
-            elif column == "secproc1":
-                first = rule.conditions.get("procpro1")
-                if op == "+":
-                    if first and first[0] == "+":
-                        a_src = {s for v, s in f.procpr if v == first[1]}
-                        ok = any(v == value and (a_src - {s}) for v, s in f.procpr)
-                    else:
-                        ok = value in props
-                elif value:
-                    ok = value not in props
-                else:
-                    want = first[1] if first and first[0] == "+" else None
-                    ok = all(want is not None and (want, s) in set(f.procpr) for v, s in f.orflags if v == "1")
-            elif column == "agelim":
-                ok = case["age_days"] < int(value) if op == "<" else case["age_days"] > int(value)
-            elif column == "dur":
-                ok = case["los_days"] < int(value) if op == "<" else case["los_days"] > int(value)
-            elif column == "compl":
-                n = int(value)
-                ok = {"+": f.cc_level >= n, ">": f.cc_level > n, "<": f.cc_level < n, "-": f.cc_level != n}[op]
-            elif column == "sex":
-                ok = {"M": case["sex"] == 1, "F": case["sex"] == 2, "-": case["sex"] not in (1, 2)}[value]
-            elif column == "disch":
-                if op == "=":
-                    ok = case["discharge"] != "E" if value == "N" else case["discharge"] == value
-                else:
-                    ok = case["discharge"] != value
-            else:
-                ok = True
-            if not ok:
-                return False
-        return True
+        ctx = _Case(f, case, {v for v, _ in f.procpr}, {v for v, _ in f.orflags})
+        return all(_HOLDS[_family(column)](op, value, rule, ctx) for column, (op, value) in rule.conditions.items())
 
     def group(self, case: dict[str, Any]) -> dict[str, Any] | None:
         f = self.features(case)
@@ -205,3 +165,74 @@ class PerCaseGrouper:
                     "cc_level": f.cc_level,
                 }
         return None
+
+
+@dataclass(frozen=True)
+class _Case:
+    f: Features
+    case: dict[str, Any]
+    props: set[str]  # procedure property values
+    flags: set[str]  # OR flag values
+
+
+def _family(column: str) -> str:
+    return "dgprop" if column.startswith("dgprop") else column
+
+
+def _or_holds(op: str, value: str, rule: Rule, c: _Case) -> bool:
+    flags = c.flags
+    return {
+        ("+", "S"): "1" in flags,
+        ("+", "P"): bool(flags & {"1", "2"}),
+        ("+", "N"): "1" not in flags,
+        ("+", "Z"): not flags & {"1", "2"},
+        ("+", ""): bool(flags & {"1", "2"}),
+        ("-", ""): not flags & {"1", "2"},
+    }.get((op, value), False)
+
+
+def _secproc_holds(op: str, value: str, rule: Rule, c: _Case) -> bool:
+    first = rule.conditions.get("procpro1")
+    f = c.f
+    if op == "+":
+        if first and first[0] == "+":
+            a_src = {s for v, s in f.procpr if v == first[1]}
+            return any(v == value and (a_src - {s}) for v, s in f.procpr)
+        return value in c.props
+    if value:
+        return value not in c.props
+    want = first[1] if first and first[0] == "+" else None
+    return all(want is not None and (want, s) in set(f.procpr) for v, s in f.orflags if v == "1")
+
+
+def _compare(x: int, op: str, value: str) -> bool:
+    n = int(value)
+    return {"<": x < n, ">": x > n, "+": x >= n, "-": x != n}[op]
+
+
+def _disch_holds(op: str, value: str, rule: Rule, c: _Case) -> bool:
+    d = c.case["discharge"]
+    if op == "=":
+        return d != "E" if value == "N" else d == value
+    return d != value
+
+
+_HOLDS = {
+    "icd": lambda op, value, rule, c: c.f.valid if op == "+" else not c.f.valid,
+    "mdc": lambda op, value, rule, c: c.f.mdc == value if op == "+" else c.f.mdc != value,
+    "dgcat1": lambda op, value, rule, c: (
+        c.f.dgcat == value if op == "+" else (c.f.dgcat is not None and c.f.dgcat != value)
+    ),
+    "pdgprop": lambda op, value, rule, c: (value in c.f.pdgprop) == (op == "+"),
+    "dgprop": lambda op, value, rule, c: (value in c.f.dgprop) == (op == "+"),
+    "procpro1": lambda op, value, rule, c: (value in c.props) == (op == "+"),
+    "or": _or_holds,
+    "secproc1": _secproc_holds,
+    "agelim": lambda op, value, rule, c: _compare(c.case["age_days"], op, value),
+    "dur": lambda op, value, rule, c: _compare(c.case["los_days"], op, value),
+    "compl": lambda op, value, rule, c: _compare(c.f.cc_level, op, value),
+    "sex": lambda op, value, rule, c: {"M": c.case["sex"] == 1, "F": c.case["sex"] == 2}.get(
+        value, c.case["sex"] not in (1, 2)
+    ),
+    "disch": _disch_holds,
+}

@@ -7,6 +7,8 @@ rows, in `ord` order, become one CASE WHEN whose first true branch gives the mat
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
@@ -55,48 +57,58 @@ def _compare(column: str, op: str, n: int) -> Column:
     return {"<": c < n, ">": c > n, "+": c >= n, "-": c != n}[op]
 
 
+def _member(array: str) -> Callable[[str, str, Rule], Column]:
+    return lambda op, value, rule: _has(array, value) if op == "+" else ~_has(array, value)
+
+
+def _mdc(op: str, value: str, rule: Rule) -> Column:
+    m = F.col("mdc_case")
+    return (m == value) if op == "+" else (m.isNull() | (m != value))
+
+
+def _dgcat(op: str, value: str, rule: Rule) -> Column:
+    d = F.col("dgcat")
+    return (d == value) if op == "+" else (d.isNotNull() & (d != value))
+
+
+def _sex(op: str, value: str, rule: Rule) -> Column:
+    s = F.col("sex")
+    return {"M": s == 1, "F": s == 2, "-": F.coalesce(~s.isin(1, 2), F.lit(True))}[value]
+
+
+def _disch(op: str, value: str, rule: Rule) -> Column:
+    d = F.col("discharge")
+    if op == "=" and value == "N":
+        return F.coalesce(d != "E", F.lit(True))
+    if op == "=":
+        return d == value
+    return F.coalesce(d != value, F.lit(True))
+
+
+# condition column (dgprop1..4 as "dgprop") -> Column over the case features
+_CONDITIONS: dict[str, Callable[[str, str, Rule], Column]] = {
+    "icd": lambda op, value, rule: F.col("valid") if op == "+" else ~F.col("valid"),
+    "mdc": _mdc,
+    "dgcat1": _dgcat,
+    "pdgprop": _member("pdgprop"),
+    "dgprop": _member("dgprop"),
+    "procpro1": _member("procpr_values"),
+    "or": lambda op, value, rule: _or(op, value),
+    "secproc1": lambda op, value, rule: _secproc(op, value, rule.conditions.get("procpro1")),
+    "agelim": lambda op, value, rule: _compare("age_days", op, int(value)),
+    "dur": lambda op, value, rule: _compare("los_days", op, int(value)),
+    "compl": lambda op, value, rule: _compare("cc_level", op, int(value)),
+    "sex": _sex,
+    "disch": _disch,
+}
+
+
 def condition(rule: Rule) -> Column:
     """True when every non-empty condition of `rule` holds for the case (never null)."""
-    parts: list[Column] = []
-    for column, (op, value) in rule.conditions.items():
-        if column == "icd":
-            c = F.col("valid") if op == "+" else ~F.col("valid")
-        elif column == "mdc":
-            m = F.col("mdc_case")
-            c = (m == value) if op == "+" else (m.isNull() | (m != value))
-        elif column == "dgcat1":
-            d = F.col("dgcat")
-            c = (d == value) if op == "+" else (d.isNotNull() & (d != value))
-        elif column == "pdgprop":
-            c = _has("pdgprop", value) if op == "+" else ~_has("pdgprop", value)
-        elif column.startswith("dgprop"):
-            c = _has("dgprop", value) if op == "+" else ~_has("dgprop", value)
-        elif column == "procpro1":
-            c = _has("procpr_values", value) if op == "+" else ~_has("procpr_values", value)
-        elif column == "or":
-            c = _or(op, value)
-        elif column == "secproc1":
-            c = _secproc(op, value, rule.conditions.get("procpro1"))
-        elif column == "agelim":
-            c = _compare("age_days", op, int(value))
-        elif column == "dur":
-            c = _compare("los_days", op, int(value))
-        elif column == "compl":
-            c = _compare("cc_level", op, int(value))
-        elif column == "sex":
-            s = F.col("sex")
-            c = {"M": s == 1, "F": s == 2, "-": F.coalesce(~s.isin(1, 2), F.lit(True))}[value]
-        elif column == "disch":
-            d = F.col("discharge")
-            if op == "=" and value == "N":
-                c = F.coalesce(d != "E", F.lit(True))
-            elif op == "=":
-                c = d == value
-            else:
-                c = F.coalesce(d != value, F.lit(True))
-        else:  # pragma: no cover - logic.parse_rule only yields the columns above
-            raise ValueError(column)
-        parts.append(F.coalesce(c, F.lit(False)))
+    parts = [
+        F.coalesce(_CONDITIONS["dgprop" if column.startswith("dgprop") else column](op, value, rule), F.lit(False))
+        for column, (op, value) in rule.conditions.items()
+    ]
     if not parts:
         return F.lit(True)
     out = parts[0]
