@@ -15,11 +15,13 @@ import time
 from pathlib import Path
 
 from bench.memory import PeakMemory
+from grouping.config import grouping_config
 from grouping.courses import build
 from grouping.engine import group_cases
+from grouping.features import CASE_SCHEMA
 from grouping.percase import PerCaseGrouper
-from jobs.group import run_group, tables_for_year
-from lprflow.config import load_yaml
+from grouping.pipeline import tables_for_year
+from jobs.group import run_group
 from lprflow.reference import Reference
 from lprflow.register import read_register, register_as_of
 from lprflow.session import get_spark
@@ -51,17 +53,19 @@ def main() -> None:
     }
     print(json.dumps(res["job"]), flush=True)
 
-    conf = load_yaml("grouping.yaml")
+    conf = grouping_config()
     tables = tables_for_year(a.tariff_year, conf)
     state = register_as_of(read_register(spark, a.register), a.as_of)
-    cases = build(state, Reference.load(spark).sor_units, conf["courses"]).cases.where("kind = 'somatic'")
+    cases = build(state, Reference.load(spark).sor_units, conf.courses).cases.where("course_kind = 'somatic'")
     staged = str(out / "cases")
-    cases.drop("basis", "course_id", "kind").write.mode("overwrite").parquet(staged)
+    cases.select(*CASE_SCHEMA.fieldNames()).write.mode("overwrite").parquet(staged)
     staged_df = spark.read.parquet(staged)
     n = staged_df.count()
     with PeakMemory() as mem:
         t0 = time.perf_counter()
-        group_cases(spark, staged_df, tables).write.format("noop").mode("overwrite").save()
+        group_cases(spark, staged_df, tables, post_rule=conf.post_rule_rtc_1_to_9).write.format("noop").mode(
+            "overwrite"
+        ).save()
         g_s = time.perf_counter() - t0
     res["grouper"] = {"cases": n, "seconds": round(g_s, 1), "cases_per_s": round(n / g_s), "peak_mib": mem.peak_mib}
     print(json.dumps(res["grouper"]), flush=True)
@@ -69,7 +73,7 @@ def main() -> None:
     sample = [r.asDict(recursive=True) for r in staged_df.limit(a.sample).collect()]
     for c in sample:
         c["diagnoses"] = [(d["code"], d["addon"]) if d else (None, None) for d in c["diagnoses"]]
-    py = PerCaseGrouper(tables)
+    py = PerCaseGrouper(tables, post_rule=conf.post_rule_rtc_1_to_9)
     t0 = time.perf_counter()
     for c in sample:
         py.group(c)

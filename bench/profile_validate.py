@@ -16,11 +16,10 @@ from pyspark.sql import DataFrame
 
 from bench.sink import noop_seconds
 from expectations.catalogue import load_catalogue
+from expectations.config import validation_config
 from expectations.engine import evaluate
 from expectations.frames.builder import FrameBuilder
-from expectations.registry import checks_in_scope
-from expectations.rules import ALL_CHECKS
-from lprflow.config import load_yaml
+from expectations.pipeline import run_checks
 from lprflow.reference import Reference
 from lprflow.register import read_register, register_as_of
 from lprflow.session import get_spark
@@ -57,9 +56,8 @@ def main() -> None:
             if name in wanted:
                 out[f"frame {name}"] = _noop(frame.df)
     if "rules" in stages:
-        conf = load_yaml("validation.yaml")
         catalogue = load_catalogue()
-        checks = checks_in_scope(ALL_CHECKS, catalogue, conf["groups"])
+        checks = run_checks(catalogue, validation_config())
         for name in frames:
             if name not in wanted:
                 continue

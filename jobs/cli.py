@@ -35,6 +35,30 @@ Profile = Annotated[
 Conf = Annotated[list[str] | None, typer.Option("--conf", help="Extra Spark setting key=value (repeatable).")]
 
 
+def load_all_config() -> None:
+    """Read and validate every parameter file: a missing or mistyped key stops the command before
+    any work, with a message naming the file and the key."""
+    from expectations.config import expectations_config, validation_config
+    from grouping.config import grouping_config
+    from lprflow.config import reference_config, spark_config
+    from lprflow.synth.config import generator_config
+
+    for load in (spark_config, reference_config, generator_config, validation_config, expectations_config):
+        load()
+    grouping_config()
+
+
+@app.callback()
+def _start() -> None:
+    """lprflow: validate, group and settle Danish hospital activity data (LPR3) with Spark."""
+    from lprflow.config import ConfigError
+
+    try:
+        load_all_config()
+    except ConfigError as exc:
+        _fail(exc)
+
+
 def _spark(profile: str | None, conf: list[str] | None):
     from lprflow.session import get_spark
 

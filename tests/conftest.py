@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("LPRFLOW_SPARK_PROFILE", "test")
+os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")  # pyspark.testing imports pandas-on-Spark
 
 SCALE = 0.001
 YEAR = 2021

@@ -8,10 +8,13 @@ baseline passes every rule; its case breaks it).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from lprflow.schemas import TABLES
 
 T = dt.datetime
 D = dt.date
@@ -256,6 +259,27 @@ def add(table: str, **row: Any) -> Edit:
 
 def case(name: str, *edits: Edit, expect: list[tuple[str, str, str]] | None = None) -> Case:
     return Case(name, list(edits), set(expect or []))
+
+
+def case_rows(cases: list[Case]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every case's tree (the baseline changed by its edits), ids prefixed by the case
+    name, for tests/register_builder.py."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for c in cases:
+        tree = copy.deepcopy(BASELINE)
+        for edit in c.edits:
+            edit(tree)
+        for name, objs in tree.items():
+            key = TABLES[name].key
+            for obj in objs:
+                rows.setdefault(name, []).append(
+                    {
+                        k: f"{c.name}-{v}" if (k == key or k in REF_COLUMNS) and v is not None else v
+                        for k, v in obj.items()
+                        if k != "key"
+                    }
+                )
+    return rows
 
 
 K, FE, DA, DB, P, PF = "kontakt", "forloebselement", "diagnose", "diagnose", "procedure", "procedure"

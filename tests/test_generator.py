@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pyspark.sql import functions as F
+from pyspark.testing import assertDataFrameEqual
 
 from lprflow.register import read_register, register_as_of
 from lprflow.synth.generator import generate
@@ -26,8 +27,7 @@ def test_same_seed_same_register_and_other_seed_differs(spark):
     b = generate(spark, scale=0.0005, seed=3).tables
     c = generate(spark, scale=0.0005, seed=4).tables
     for name in ("kontakt", "diagnose", "opholdsadresse"):
-        assert a[name].exceptAll(b[name]).count() == 0
-        assert b[name].exceptAll(a[name]).count() == 0
+        assertDataFrameEqual(b[name], a[name])
     assert a["kontakt"].exceptAll(c["kontakt"]).count() > 0
 
 
@@ -130,9 +130,9 @@ def test_cpr_matches_birth_date_and_sex(state):
 def test_ground_truth_covers_every_injectable_rule(spark, register_dir):
     gt = spark.read.parquet(str(register_dir / "ground_truth"))
     rules = {r["rule_id"] for r in gt.select("rule_id").distinct().collect()}
-    # at scale 0.001 and 2 % rare ones may be absent; the common ones must be there
-    assert len(rules) >= 0.75 * len(INJECTABLE_RULES)
-    assert rules <= set(INJECTABLE_RULES)
+    # the test register (seed 11, scale 0.001, 2 %) is deterministic and has every record's rule,
+    # the rarest (09.02) four times: a record that stops injecting fails here
+    assert rules == set(INJECTABLE_RULES)
 
 
 def test_zero_error_rate_injects_nothing(spark):

@@ -9,16 +9,14 @@ import pytest
 
 from expectations.gx_suites import BlockingExpectationFailed
 from jobs.validate import run_validate
-from tests.rule_cases import CASES, K, add
-from tests.test_rules import build_register
+from tests.register_builder import write_register
+from tests.rule_cases import CASES, REPORTED, K, add, case_rows
 
 AS_OF = dt.datetime(2021, 4, 1)
 
 
 def _write(spark, cases, path):
-    for name, df in build_register(spark, cases).items():
-        df.write.parquet(str(path / name))
-    return path
+    return write_register(spark, case_rows(cases), path, reported_at=REPORTED, region="1082")
 
 
 def _suites(out):

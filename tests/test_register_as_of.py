@@ -5,28 +5,25 @@ from __future__ import annotations
 import datetime as dt
 
 from lprflow.register import as_of, parse_time
-from lprflow.schemas import TABLES
+from tests.register_builder import table_frame
 
 T = dt.datetime
 
 
 def _kontakt(spark, rows):
-    spec = TABLES["kontakt"]
-    full = []
-    for kid, prio, reported, deleted in rows:
-        rec = dict.fromkeys(spec.columns)
-        rec.update(
+    versions = [
+        dict(
             kontakt_id=kid,
             forloebselement_id="f",
             patient_id="p",
             priority=prio,
             reported_at=reported,
             deleted=deleted,
-            region="1082",
             start_time=T(2021, 1, 1),
         )
-        full.append(tuple(rec[c] for c in spec.columns))
-    return spark.createDataFrame(full, spec.schema)
+        for kid, prio, reported, deleted in rows
+    ]
+    return table_frame(spark, "kontakt", versions)
 
 
 def _state(df, at):

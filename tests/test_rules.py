@@ -4,7 +4,6 @@ validity windows, reporter scopes, warnings and their deadlines."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
@@ -13,29 +12,14 @@ from expectations.catalogue import load_catalogue
 from expectations.engine import evaluate
 from expectations.frames.builder import FrameBuilder
 from expectations.rules import ALL_CHECKS
-from lprflow.schemas import TABLES
-from tests.rule_cases import BASELINE, CASES, REF_COLUMNS, REPORTED
+from tests.register_builder import register_frames
+from tests.rule_cases import CASES, REPORTED, case_rows
 
 AS_OF = dt.datetime(2022, 1, 1)
 
 
 def build_register(spark, cases):
-    rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
-    for c in cases:
-        tree = copy.deepcopy(BASELINE)
-        for edit in c.edits:
-            edit(tree)
-        for name, objs in tree.items():
-            spec = TABLES[name]
-            for obj in objs:
-                rec = dict.fromkeys(spec.columns)
-                for k, v in obj.items():
-                    if k == "key":
-                        continue
-                    rec[k] = f"{c.name}-{v}" if (k == spec.key or k in REF_COLUMNS) and v is not None else v
-                rec.update(reported_at=REPORTED, deleted=False, region="1082")
-                rows[name].append(tuple(rec[col] for col in spec.columns))
-    return {name: spark.createDataFrame(r, TABLES[name].schema) for name, r in rows.items()}
+    return register_frames(spark, case_rows(cases), reported_at=REPORTED, region="1082")
 
 
 def run(spark, reference, cases, catalogue=None):

@@ -1,0 +1,82 @@
+"""The shared core pieces KMF and matching build on: paying municipality at a date, the patient
+pseudonym; and the grouper passing a case's payload through untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pyspark.sql import functions as F
+from pyspark.testing import assertDataFrameEqual
+
+from lprflow.pseudonym import patient_key
+from lprflow.residence import paying_municipality
+from tests.register_builder import table_frame
+
+D = dt.date
+
+
+def test_paying_municipality_on_a_date(spark):
+    bopael = table_frame(
+        spark,
+        "bopael",
+        [
+            # P1 moves from 0751 to 0101 on 1 June (the first residence ends the day before, exclusive)
+            dict(
+                bopael_id="b1",
+                patient_id="P1",
+                municipality_code="0751",
+                country_code="5100",
+                valid_from=D(2000, 1, 1),
+                valid_to=D(2021, 6, 1),
+            ),
+            dict(
+                bopael_id="b2", patient_id="P1", municipality_code="0101", country_code="5100", valid_from=D(2021, 6, 1)
+            ),
+            dict(
+                bopael_id="b3", patient_id="P2", municipality_code=None, country_code="5120", valid_from=D(2000, 1, 1)
+            ),  # abroad
+        ],
+    )
+    rows = spark.createDataFrame(
+        [
+            ("c1", "P1", D(2021, 5, 31)),
+            ("c2", "P1", D(2021, 6, 1)),
+            ("c3", "P2", D(2021, 6, 1)),
+            ("c4", "P3", D(2021, 6, 1)),
+            ("c5", "P1", D(1999, 1, 1)),
+        ],
+        "course_id string, patient_id string, day date",
+    )
+    got = paying_municipality(bopael, rows, "course_id", F.col("day"))
+    want = spark.createDataFrame(
+        [("c1", "0751"), ("c2", "0101"), ("c3", None)], "course_id string, municipality_code string"
+    )
+    assertDataFrameEqual(got, want)  # c4 (no residence) and c5 (before any) are absent
+
+
+def test_patient_key_is_a_salted_stable_pseudonym(spark):
+    df = spark.createDataFrame([("P1",), ("P2",)], "patient_id string")
+    a = [r[0] for r in df.select(patient_key(F.col("patient_id"), "s1")).collect()]
+    b = [r[0] for r in df.select(patient_key(F.col("patient_id"), "s1")).collect()]
+    c = [r[0] for r in df.select(patient_key(F.col("patient_id"), "s2")).collect()]
+    assert a == b and a != c and len(set(a)) == 2
+    assert all(len(k) == 20 and "P" not in k for k in a)
+
+
+def test_grouper_passes_payload_through(spark):
+    from grouping.engine import group_cases
+    from grouping.tables import TableSet
+    from lprflow.paths import reference_dir
+    from tests.drg_cases import case, frame
+
+    tables = TableSet.load(reference_dir() / "drg" / "dkdrg-sample-2021")
+    cases = frame(spark, [case("a", "DI219", "KFNG05", age_days=20000, los_days=3), case("b", "DJ189")])
+    payload = cases.select(
+        "*", F.concat(F.lit("course-"), "case_id").alias("course_id"), F.array(F.lit(1), F.lit(2)).alias("extra")
+    )
+    plain = {r["case_id"]: r["drg"] for r in group_cases(spark, cases, tables, post_rule=True).collect()}
+    out = group_cases(spark, payload, tables, post_rule=True)
+    assert out.columns[-2:] == ["course_id", "extra"]
+    rows = {r["case_id"]: r for r in out.collect()}
+    assert {k: r["drg"] for k, r in rows.items()} == plain
+    assert rows["a"]["course_id"] == "course-a" and rows["b"]["extra"] == [1, 2]
