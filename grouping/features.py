@@ -44,10 +44,10 @@ def _blank(c: Column) -> Column:
 
 
 def property_table(spark: SparkSession, tables: TableSet) -> DataFrame:
-    """dg and proc as one table keyed by (kind, key): D = diagnosis 'code|d_code', P = procedure code."""
+    """dg and proc as one table keyed by (key_kind, key): D = diagnosis 'code|d_code', P = procedure code."""
     rows = [("D", f"{code}{SEP}{d_code}", vt, vv) for code, d_code, vt, vv in tables.dg if vt != "MDC"]
     rows += [("P", code, vt, vv) for code, vt, vv in tables.proc]
-    schema = "kind string, key string, vartype string, varval string"
+    schema = "key_kind string, key string, vartype string, varval string"
     return spark.createDataFrame(rows, schema)
 
 
@@ -97,12 +97,12 @@ def normalise(cases: DataFrame) -> DataFrame:
     )
 
 
-def _item(kind: str, pos: Column, role: str, key: Column) -> Column:
-    return F.struct(F.lit(kind).alias("kind"), pos.alias("pos"), F.lit(role).alias("role"), key.alias("key"))
+def _item(key_kind: str, pos: Column, role: str, key: Column) -> Column:
+    return F.struct(F.lit(key_kind).alias("key_kind"), pos.alias("pos"), F.lit(role).alias("role"), key.alias("key"))
 
 
 def _lookup_items() -> Column:
-    """Per case: array of (kind, pos, role, key) lookups for every slot and procedure."""
+    """Per case: array of (key_kind, pos, role, key) lookups for every slot and procedure."""
     slot_items = F.flatten(
         F.transform(
             "diagnoses",
@@ -135,8 +135,8 @@ def derive(spark: SparkSession, cases: DataFrame, tables: TableSet) -> DataFrame
     items = base.select(*ATTRS, "pdx_main", "pdx_addon", *carried, F.explode_outer("_items").alias("it"))
     props = F.broadcast(property_table(spark, tables))
     joined = items.join(
-        props, (items["it"]["kind"] == props["kind"]) & (items["it"]["key"] == props["key"]), "left"
-    ).drop("kind", "key")
+        props, (items["it"]["key_kind"] == props["key_kind"]) & (items["it"]["key"] == props["key"]), "left"
+    ).drop("key_kind", "key")
     # exclusion of a secondary COMPL value by the pdx slot (§3.4): single rows on either pdx code, pair rows exact
     xk = F.broadcast(exclusion_keys(spark, tables))
     is_sdx_compl = (F.col("vartype") == "COMPL") & (F.col("it.pos") > 1)
@@ -149,9 +149,10 @@ def derive(spark: SparkSession, cases: DataFrame, tables: TableSet) -> DataFrame
         joined = joined.select("*", key)
         joined = joined.join(xk.withColumnRenamed("xkey", f"{name}k"), F.col(name) == F.col(f"{name}k"), "left")
     excluded = F.col("_x1k").isNotNull() | F.col("_x2k").isNotNull() | F.col("_x3k").isNotNull()
-    pos, kind, role, vt, vv = F.col("it.pos"), F.col("it.kind"), F.col("it.role"), F.col("vartype"), F.col("varval")
-    src = F.concat(kind, pos.cast("string"))
-    is_pdx = (kind == "D") & (pos == 1)
+    pos, key_kind, role = F.col("it.pos"), F.col("it.key_kind"), F.col("it.role")
+    vt, vv = F.col("vartype"), F.col("varval")
+    src = F.concat(key_kind, pos.cast("string"))
+    is_pdx = (key_kind == "D") & (pos == 1)
 
     def first(cond: Column) -> Column:
         return F.min(F.when(cond, vv))
@@ -168,7 +169,7 @@ def derive(spark: SparkSession, cases: DataFrame, tables: TableSet) -> DataFrame
         values((vt == "DGPROP") & ~is_pdx).alias("_dgprop_other"),
         F.array_sort(F.collect_set(F.when(vt == "PROCPR", F.struct(vv.alias("v"), src.alias("src"))))).alias("procpr"),
         F.array_sort(F.collect_set(F.when(vt == "OR", F.struct(vv.alias("v"), src.alias("src"))))).alias("orflags"),
-        F.coalesce(F.max(F.when((kind == "P") & (vt == "CC"), F.expr("try_cast(varval as int)"))), F.lit(0)).alias(
+        F.coalesce(F.max(F.when((key_kind == "P") & (vt == "CC"), F.expr("try_cast(varval as int)"))), F.lit(0)).alias(
             "_proc_cc"
         ),
         values(is_pdx & (vt == "COMPL")).alias("_compl_pdx"),
@@ -195,15 +196,15 @@ def _case_level(agg: DataFrame, acts: Column, carried: list[str]) -> DataFrame:
     kept = F.filter("_compl_sdx", lambda c: ~F.array_contains(families, _family(c["v"])) & ~c["excluded"])
 
     def level(c: Column) -> Column:
-        kind = F.substring(c["v"], 3, 1)
+        compl_kind = F.substring(c["v"], 3, 1)
         activated = F.arrays_overlap(
             F.coalesce(F.try_element_at(acts, c["v"]), F.array().cast("array<string>")), F.col("_dgprop_other")
         )
         return (
-            F.when(kind == "C", 1)
-            .when(kind == "G", 2)
-            .when((kind == "I") & activated, 1)
-            .when((kind == "J") & activated, 2)
+            F.when(compl_kind == "C", 1)
+            .when(compl_kind == "G", 2)
+            .when((compl_kind == "I") & activated, 1)
+            .when((compl_kind == "J") & activated, 2)
             .otherwise(0)
         )
 

@@ -49,21 +49,23 @@ def most_expensive(valued: DataFrame) -> DataFrame:
     return valued.withColumn("_rank", F.row_number().over(pick)).where("_rank = 1").drop("_rank")
 
 
-def outside_drg_value(kind: Column, los: Column, n_contacts: Column, rates: OutsideDrg) -> tuple[Column, Column]:
-    """(value, parts) for psychiatric and hospice courses (`kind` = course kind): bed days if
+def outside_drg_value(course_kind: Column, los: Column, n_contacts: Column, rates: OutsideDrg) -> tuple[Column, Column]:
+    """(value, parts) for psychiatric and hospice courses (by `course_kind`): bed days if
     inpatient, else visits."""
     psych, hospice = rates.psychiatry, rates.hospice
     inpatient = los >= psych.inpatient_min_days
     rate = (
-        F.when(kind == "hospice", F.lit(float(hospice.bed_day_rate)))
+        F.when(course_kind == "hospice", F.lit(float(hospice.bed_day_rate)))
         .when(inpatient, F.lit(float(psych.bed_day_rate)))
         .otherwise(F.lit(float(psych.visit_rate)))
     )
     units = (
-        F.when(kind == "hospice", F.greatest(los, F.lit(hospice.min_days))).when(inpatient, los).otherwise(n_contacts)
+        F.when(course_kind == "hospice", F.greatest(los, F.lit(hospice.min_days)))
+        .when(inpatient, los)
+        .otherwise(n_contacts)
     )
     basis = (
-        F.when(kind == "hospice", "hospice bed days")
+        F.when(course_kind == "hospice", "hospice bed days")
         .when(inpatient, "psychiatric bed days")
         .otherwise("psychiatric visits")
     )

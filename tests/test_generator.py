@@ -81,7 +81,8 @@ def test_residence_mix(state, reference):
 
 
 def test_readmissions_within_30_days(state):
-    """A readmission course references its index course and starts 1-29 days after the index stay ends."""
+    """A readmission forløbselement references its index forløbselement and starts 1-29 days after the
+    index stay ends."""
     f = state["forloebselement"].where(F.col("reference_id").isNotNull())
     first_contact = (
         state["kontakt"].groupBy("forloebselement_id").agg(F.min(F.struct("start_time", "end_time")).alias("c0"))

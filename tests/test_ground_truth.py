@@ -47,11 +47,11 @@ def test_every_fejlliste_document_conforms_to_the_schema(validation_dir):
         assert not errors, (errors[0].message, doc)
 
 
-def test_fejlliste_has_one_document_per_course_and_every_issue_once(spark, validation_dir):
+def test_fejlliste_has_one_document_per_forloebselement_and_every_issue_once(spark, validation_dir):
     errors = spark.read.parquet(str(validation_dir / "errors"))
-    courses = {r[0] for r in errors.select("forloebselement_id").distinct().collect() if r[0]}
+    fes = {r[0] for r in errors.select("forloebselement_id").distinct().collect() if r[0]}
     docs = [json.loads(line) for f in (validation_dir / "fejlliste").glob("part-*") for line in f.open()]
-    assert len(docs) == len({d["identifier"]["extension"] for d in docs}) == len(courses)
+    assert len(docs) == len({d["identifier"]["extension"] for d in docs}) == len(fes)
 
     def count_entries(node) -> int:
         if isinstance(node, dict):

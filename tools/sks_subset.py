@@ -70,7 +70,7 @@ CODES = [
     ("ALPE01", "Læge", LPR3, "", "admin.personale", "illustrative"),
     ("ALPE02", "Sygeplejerske", LPR3, "", "admin.personale", "illustrative"),
     ("ALBS01", "Behandlingssigte: kurativ", LPR3, "", "admin.behandsigte", "illustrative"),
-    # course markers (cancer pathway), result reports
+    # forløbsmarkører (cancer pathway), result reports
     ("AFA01A", "Kræftpakkeforløb: henvisning modtaget", LPR3, "", "forloeb.markoer", "illustrative"),
     ("AFA01F1", "Kræftpakkeforløb: initial behandling start", LPR3, "", "forloeb.markoer", "illustrative"),
     ("RAA01", "Resultatindberetning: kræft", LPR3, "", "res.navn", ""),

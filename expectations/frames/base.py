@@ -92,7 +92,9 @@ def _tagger(code_kind: str):
 
 def code_rows(df: DataFrame, keep: list, arrays: dict[str, str]) -> DataFrame:
     """One row per code in the given array columns: `code_kind` (the dict key) and `x` (the code)."""
-    tagged = F.concat(*[F.transform(F.coalesce(col, F.array()), _tagger(kind)) for kind, col in arrays.items()])
+    tagged = F.concat(
+        *[F.transform(F.coalesce(col, F.array()), _tagger(code_kind)) for code_kind, col in arrays.items()]
+    )
     return (
         df.select(*keep, F.explode(tagged).alias("e"))
         .select("*", F.col("e.code_kind").alias("code_kind"), F.col("e.x").alias("x"))

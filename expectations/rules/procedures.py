@@ -27,7 +27,7 @@ def _code_in(name: str):
     return in_list_at("code", name, "start_time")
 
 
-on_course = lambda: absent("kontakt_id")  # noqa: E731  directly on the forløbselement (F.procedurer)
+on_fe = lambda: absent("kontakt_id")  # noqa: E731  directly on the forløbselement (F.procedurer)
 on_contact = lambda: present("kontakt_id")  # noqa: E731
 
 
@@ -67,7 +67,7 @@ CHECKS: list[Check] = [
             & (absent("personnel") | not_in_list_at("personnel", "admin.personale", "start_time"))
         ),
     ),
-    Check("11.11", P, lambda: on_course() & present("fe_end") & absent("end_time") & _code_in("proc.sluttid")),
+    Check("11.11", P, lambda: on_fe() & present("fe_end") & absent("end_time") & _code_in("proc.sluttid")),
     Check("11110", "result_report", _complication_without_bidiagnose, object_type="procedure", object_id="rp_id"),
     Check(
         "11111",
@@ -78,9 +78,9 @@ CHECKS: list[Check] = [
             & ((col("start_time") != col("k_start")) | present("end_time"))
         ),
     ),
-    Check("11.12", P, lambda: on_course() & (col("start_time") < col("fe_start"))),
-    Check("11.13", P, lambda: on_course() & (col("start_time") >= col("fe_end"))),
-    Check("11.15", P, lambda: on_course() & (col("end_time") > col("fe_end"))),
+    Check("11.12", P, lambda: on_fe() & (col("start_time") < col("fe_start"))),
+    Check("11.13", P, lambda: on_fe() & (col("start_time") >= col("fe_end"))),
+    Check("11.15", P, lambda: on_fe() & (col("end_time") > col("fe_end"))),
     Check("11.21", P, lambda: on_contact() & present("k_end") & absent("end_time") & _code_in("proc.sluttid")),
     Check("11.22", P, lambda: on_contact() & (col("k_start") > col("start_time"))),
     Check("11.23", P, lambda: on_contact() & (col("k_end") <= col("start_time"))),
@@ -88,7 +88,7 @@ CHECKS: list[Check] = [
     Check(
         "11.31",
         P,
-        lambda: on_course() & (absent("betalingsoplysning_id") | ~col("pay_start").eqNullSafe(col("start_time"))),
+        lambda: on_fe() & (absent("betalingsoplysning_id") | ~col("pay_start").eqNullSafe(col("start_time"))),
     ),
     Check("11.41", P, lambda: before_valid("producer", "start_time")),
     Check("11.42", P, lambda: after_valid("producer", "start_time")),

@@ -150,9 +150,9 @@ def _fe_procedure(ctx: Context, cancer: DataFrame) -> tuple[DataFrame, DataFrame
     fe_proc = cancer.where(F.col("open") == 0).select(
         "fidx", "last_rep", "c0", at.alias("ps"), (at + cfg.fe_procedure.minutes * MINUTE).alias("pe")
     )
-    pay_id = ctx.oid("betalingsoplysning:course", "fidx")
+    pay_id = ctx.oid("betalingsoplysning:forloebselement", "fidx")
     procedures = fe_proc.select(
-        ctx.oid("procedure:course", "fidx").alias("procedure_id"),
+        ctx.oid("procedure:forloebselement", "fidx").alias("procedure_id"),
         fe_id.alias("forloebselement_id"),
         F.lit(None).cast("string").alias("kontakt_id"),
         F.lit(cfg.control).alias("code"),

@@ -55,9 +55,9 @@ class Draw:
         return last if expr is None else expr.otherwise(last)
 
 
-def object_id(kind: str, *keys: Column | str) -> Column:
+def object_id(object_type: str, *keys: Column | str) -> Column:
     """A deterministic id in the UUID version-5 text form the error-list schema requires."""
-    parts = [F.lit(kind), *[F.col(k) if isinstance(k, str) else k for k in keys]]
+    parts = [F.lit(object_type), *[F.col(k) if isinstance(k, str) else k for k in keys]]
     h1 = F.lpad(F.hex(F.xxhash64(*parts)), 16, "0")
     h2 = F.lpad(F.hex(F.xxhash64(F.lit("~"), *parts)), 16, "0")
     h = F.lower(F.concat(h1, h2))
