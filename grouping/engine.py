@@ -33,7 +33,7 @@ def rule_table(spark: SparkSession, tables: TableSet) -> DataFrame:
 
 
 def post_rule_rtc(rtc: Column, pdx_main: Column) -> Column:
-    """NORDDRG.md §6.3: rtc 1 with a non-empty pdx slot is reported as 9 (pdx present but unusable)."""
+    """docs/NORDDRG.md §6.3: rtc 1 with a non-empty pdx slot is reported as 9 (pdx present but unusable)."""
     return F.when((rtc == "1") & pdx_main.isNotNull(), F.lit("9")).otherwise(rtc)
 
 
@@ -42,7 +42,7 @@ def group_cases(
 ) -> DataFrame:
     """One row per case (by case_id) with its group, matched rule and trace.
 
-    `post_rule` applies NORDDRG.md §6.3 (conf/grouping.yaml `post_rule_rtc_1_to_9`). `carry` adds
+    `post_rule` applies docs/NORDDRG.md §6.3 (conf/grouping.yaml `post_rule_rtc_1_to_9`). `carry` adds
     case attributes (sex, age_days, discharge, los_days) to the result; every non-case column of
     `cases` is passed through.
     """

@@ -1,4 +1,4 @@
-"""Per-case grouping features in Spark (NORDDRG.md §4), without Python UDFs.
+"""Per-case grouping features in Spark (docs/NORDDRG.md §4), without Python UDFs.
 
 Every diagnosis slot and procedure becomes lookup keys; one explode, one broadcast join with the
 property tables (dg and proc as one keyed table), exclusion flags from three broadcast joins with

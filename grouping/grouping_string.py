@@ -1,4 +1,4 @@
-"""NordDRG grouping strings (NORDDRG.md §2) parsed into grouper cases with Spark column functions.
+"""NordDRG grouping strings (docs/NORDDRG.md §2) parsed into grouper cases with Spark column functions.
 
 165 comma-separated fields: sex, age in days, discharge mode, length of stay, reserved, 30
 diagnosis slots of (main, add-on), 100 procedures. Every `*` is deleted before splitting.

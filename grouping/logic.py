@@ -1,4 +1,4 @@
-"""Rows of `drglogic` parsed into typed conditions (NORDDRG.md §3.5 and §5), checked at load time.
+"""Rows of `drglogic` parsed into typed conditions (docs/NORDDRG.md §3.5 and §5), checked at load time.
 
 A condition is (op, value): op is '' (plain value), '+', '-', '<', '>' or '='; value is the cell
 after the operator, trimmed. Cells whose operator a column does not know are rejected, so a table
@@ -79,7 +79,7 @@ def _or(op: str, value: str, cell: str) -> tuple[str, str]:
     if op in ("+", "-") and not value:
         return (op, "")
     if op == "-":
-        return ("-", value)  # '-' with a value never holds (NORDDRG.md §5)
+        return ("-", value)  # '-' with a value never holds (docs/NORDDRG.md §5)
     _need(op in ("", "+") and value in ("S", "P", "N", "Z"))
     return ("+", value)
 

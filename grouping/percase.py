@@ -1,4 +1,4 @@
-"""A straightforward one-case-at-a-time grouper in plain Python, written directly from NORDDRG.md.
+"""A straightforward one-case-at-a-time grouper in plain Python, written directly from docs/NORDDRG.md.
 
 It is the baseline users of classic groupers know (benchmarked beside the Spark engine) and an
 independent second implementation the tests compare the Spark engine against. Not used by jobs.

@@ -1,4 +1,4 @@
-"""The ordered rule scan (NORDDRG.md §5) as one generated Spark expression.
+"""The ordered rule scan (docs/NORDDRG.md §5) as one generated Spark expression.
 
 Each drglogic row becomes a boolean Column over the case features of `grouping.features`; the
 rows, in `ord` order, become one CASE WHEN whose first true branch gives the matched row's index

@@ -1,4 +1,4 @@
-"""A NordDRG-family table set: one CSV per table (NORDDRG.md §3), loaded and checked.
+"""A NordDRG-family table set: one CSV per table (docs/NORDDRG.md §3), loaded and checked.
 
 A table set is a folder with `drglogic.csv`, `dg.csv`, `proc.csv`, `complcat.csv`, `complexcl.csv`,
 `drgnames.csv` and, for Danish use, `tariffs.csv`. Values are trimmed and an empty cell is no
@@ -15,7 +15,7 @@ from typing import Any
 from grouping.logic import CONDITION_COLUMNS, Rule, parse_rule
 from lprflow.manifest import file_sha256
 
-# table name -> required columns (lower case, as in NORDDRG.md)
+# table name -> required columns (lower case, as in docs/NORDDRG.md)
 COLUMNS: dict[str, list[str]] = {
     "drglogic": ["ord", "drg", "rtc", *CONDITION_COLUMNS, "loc_drg"],
     "dg": ["code", "d_code", "vartype", "varval"],

@@ -12,7 +12,11 @@ import reference
 
 
 def _package_dir(module: object) -> Path:
-    return Path(module.__file__).resolve().parent  # type: ignore[attr-defined]
+    folder = Path(module.__file__).resolve().parent  # type: ignore[attr-defined]
+    if not folder.is_dir():  # imported from a zip (--py-files): the data is not on disk there
+        env = "LPRFLOW_CONF" if folder.name == "conf" else "LPRFLOW_REFERENCE"
+        raise FileNotFoundError(f"{folder} is inside an archive; install lprflow or set ${env} to the folder")
+    return folder
 
 
 def conf_dir() -> Path:

@@ -1,6 +1,6 @@
 """The LPR3 register as Parquet tables: one explicit Spark schema per object type.
 
-Names follow LPR3's own model (DOMAIN.md §2); the Drools name of each field is in the comment
+Names follow LPR3's own model (docs/DOMAIN.md §2); the Drools name of each field is in the comment
 where it differs. Every row is one *version* of an object: it carries the object id, the report
 timestamp (`reported_at`, dannelsestidspunkt), a `deleted` flag and the reporting region. Codes
 are SKS codes as strings, units are SOR ids as strings, times are UTC timestamps.

@@ -1,4 +1,4 @@
-"""Targeted tests for every column, operator and step of NORDDRG.md, each flipping a result.
+"""Targeted tests for every column, operator and step of docs/NORDDRG.md, each flipping a result.
 
 A spec table set is built here: every condition under test is one rule guarded by its own marker
 property (given by marker procedure M<n>), so a case hits exactly the rule it is written for or
@@ -248,7 +248,7 @@ CONDITIONS = [
     ),
 ]
 
-# (case id, diagnoses, procedures, attrs, expected cc_level): NORDDRG.md §4.7-4.8
+# (case id, diagnoses, procedures, attrs, expected cc_level): docs/NORDDRG.md §4.7-4.8
 CC_CASES = [
     ("cc-level1", "A2 C1", "", {}, 1),
     ("cc-level2", "A2 C2", "", {}, 2),
