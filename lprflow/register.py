@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType
 
@@ -100,8 +100,3 @@ def latest_versions(versions: DataFrame, name: str, at: dt.datetime | str | None
 def register_as_of(tables: dict[str, DataFrame], at: dt.datetime | str | None) -> dict[str, DataFrame]:
     """as_of applied to every table of a register."""
     return {name: as_of(df, name, at) for name, df in tables.items()}
-
-
-def month_of(ts: Column) -> Column:
-    """'YYYY-MM' of a timestamp column."""
-    return F.date_format(ts, "yyyy-MM")

@@ -98,37 +98,24 @@ def patient_tables(ctx: Context, pats: DataFrame, first_report: DataFrame) -> tu
     )
     move = F.col("move_s")
     move_rep = F.greatest(F.col("first_rep") + MINUTE, move + 2 * DAY)
-    b0 = ctx.oid("bopael", "pidx", F.lit(0))
-    b1 = ctx.oid("bopael", "pidx", F.lit(1))
-    first = p.select(
-        b0.alias("bopael_id"),
-        "patient_id",
-        "municipality_code",
-        "country_code",
-        F.col("birth_date").alias("valid_from"),
-        F.lit(None).cast("date").alias("valid_to"),
-        ts(F.col("first_rep")).alias("reported_at"),
-        F.lit(False).alias("deleted"),
-    )
+
+    def residence(df: DataFrame, n: int, municipality: str, valid_from: Column, valid_to: Column, reported: Column):
+        return df.select(
+            ctx.oid("bopael", "pidx", F.lit(n)).alias("bopael_id"),
+            "patient_id",
+            F.col(municipality).alias("municipality_code"),
+            "country_code",
+            valid_from.alias("valid_from"),
+            valid_to.alias("valid_to"),
+            ts(reported).alias("reported_at"),
+            F.lit(False).alias("deleted"),
+        )
+
+    no_end = F.lit(None).cast("date")
     moved = p.where(move.isNotNull())
-    closed_first = moved.select(
-        b0.alias("bopael_id"),
-        "patient_id",
-        "municipality_code",
-        "country_code",
-        F.col("birth_date").alias("valid_from"),
-        F.date_sub(F.to_date(ts(move)), 1).alias("valid_to"),
-        ts(move_rep).alias("reported_at"),
-        F.lit(False).alias("deleted"),
+    first = residence(p, 0, "municipality_code", F.col("birth_date"), no_end, F.col("first_rep"))
+    closed_first = residence(
+        moved, 0, "municipality_code", F.col("birth_date"), F.date_sub(F.to_date(ts(move)), 1), move_rep
     )
-    second = moved.select(
-        b1.alias("bopael_id"),
-        "patient_id",
-        F.col("new_municipality_code").alias("municipality_code"),
-        "country_code",
-        F.to_date(ts(move)).alias("valid_from"),
-        F.lit(None).cast("date").alias("valid_to"),
-        ts(move_rep).alias("reported_at"),
-        F.lit(False).alias("deleted"),
-    )
+    second = residence(moved, 1, "new_municipality_code", F.to_date(ts(move)), no_end, move_rep)
     return patient, first.unionByName(closed_first).unionByName(second)
