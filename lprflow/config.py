@@ -8,7 +8,6 @@ live beside the code that uses them; `lprflow.config` holds the loader and the c
 
 from __future__ import annotations
 
-import copy
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,11 +33,6 @@ M = TypeVar("M", bound=Model)
 
 def _path(name: str) -> Path:
     return conf_dir() / name
-
-
-def load_yaml(name: str) -> dict[str, Any]:
-    """conf/<name> as a plain mapping (prefer `load` with a model)."""
-    return copy.deepcopy(_read(str(_path(name))))
 
 
 @lru_cache(maxsize=32)

@@ -7,8 +7,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from expectations.catalogue import load_catalogue
+from expectations.config import validation_config
 from expectations.rules import ALL_CHECKS
-from lprflow.config import load_yaml
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "RULES.md"
 
@@ -17,7 +17,7 @@ def render() -> str:
     from tests.rule_cases import CASES
 
     catalogue = load_catalogue()
-    groups = load_yaml("validation.yaml")["groups"]
+    groups = validation_config().groups
     frames: dict[str, set[str]] = defaultdict(set)
     objects: dict[str, set[str]] = defaultdict(set)
     for c in ALL_CHECKS:
