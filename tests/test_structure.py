@@ -128,3 +128,24 @@ def test_every_product_package_is_discovered_with_its_data():
     shipped = {p for pattern in data for p in (ROOT / "reference").glob(pattern) if p.is_file()}
     needed = {p for p in (ROOT / "reference").rglob("*") if p.is_file() and p.suffix in {".csv", ".json"}}
     assert needed <= shipped
+
+
+def test_every_column_a_rule_reads_is_named_in_the_frame_builders(spark, reference):
+    """A grep for a rule's column finds the builder that makes it (not only the rule)."""
+    import re
+
+    from expectations.frames.builder import FrameBuilder
+    from expectations.rules import ALL_CHECKS
+    from lprflow.schemas import TABLES
+    from tests.register_builder import register_frames
+    from tests.rule_cases import CASES, case_rows
+
+    frames = FrameBuilder(register_frames(spark, case_rows(CASES[:1])), reference).build()
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "expectations" / "frames").glob("*.py"))
+    model = {c for spec in TABLES.values() for c in spec.columns}
+    missing = set()
+    for check in ALL_CHECKS:
+        columns = set(frames[check.frame].df.columns)
+        used = {n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(check.condition())) if n in columns}
+        missing |= {(check.frame, n) for n in used - model if not re.search(rf"\b{n}\b", source)}
+    assert not missing, sorted(missing)

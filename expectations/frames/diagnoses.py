@@ -46,7 +46,8 @@ def with_flags(d: DataFrame, names: frozenset[str] | None = None) -> DataFrame:
 
 
 def diagnose_base(look: Lookups) -> DataFrame:
-    """Each diagnosis with its contact context, code lookups (code__*, art__*, side__*) and flags (f_*)."""
+    """Each diagnosis with its contact context, code lookups (code__from, code__to, code__lists,
+    art__from, art__to, art__lists, side__from, side__to, side__lists) and flags (f_*)."""
     d = look.r["diagnose"]
     d = d.join(look.contact_context(), d["kontakt_id"] == F.col("k_id"), "left")
     d = look.codes(d, {"code": "code", "art": "art", "side": "side"})
