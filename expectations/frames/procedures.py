@@ -27,9 +27,10 @@ def procedure_base(look: Lookups) -> DataFrame:
     """Each procedure with its contact context (k_*; none for a procedure on the forløbselement),
     its forløbselement (fe_start, fe_end, fe_reporter, fe_unit), its producer unit (producer__from,
     producer__to, producer__psych, producer__hospital), its payment's period (pay_id, pay_start,
-    pay_end) and codes code__from, code__to, code__lists, side__from, side__to, side__lists, action__from, action__to, action__lists (of its
-    action_spec), contrast__from, contrast__to, contrast__lists, indication__from, indication__to,
-    indication__lists, personnel__from, personnel__to, personnel__lists."""
+    pay_end) and codes code__from, code__to, code__lists, side__from, side__to, side__lists,
+    action__from, action__to, action__lists (of its action_spec), contrast__from, contrast__to,
+    contrast__lists, indication__from, indication__to, indication__lists, personnel__from,
+    personnel__to, personnel__lists."""
     p = look.r["procedure"]
     ctx = look.contact_context().drop("fe_start", "fe_end", "fe_reporter", "fe_unit")
     p = p.join(ctx, p["kontakt_id"] == F.col("k_id"), "left")
