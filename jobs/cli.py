@@ -215,7 +215,9 @@ def group_cases_cmd(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Where the demo writes its register and results.")] = Path("out/demo"),
-    scale: Annotated[float, typer.Option(help="Size of the built-in synthetic register.")] = 0.002,
+    scale: Annotated[
+        float | None, typer.Option(help="Size of the built-in synthetic register (default: conf/generator.yaml).")
+    ] = None,
     profile: Profile = None,
 ) -> None:
     """Generate a small synthetic register, validate it, check the error list against the ground truth, group it."""
@@ -225,7 +227,9 @@ def demo(
 
     try:
         spark = _spark(profile, None)
-        m = run_generate(spark, out / "register", scale=scale)
+        from lprflow.synth.config import generator_config
+
+        m = run_generate(spark, out / "register", scale=scale or generator_config().defaults.demo_scale)
         year = m["parameters"]["year"]
         summary = run_validate(spark, out / "register", f"{year + 1}-04-01", out / "validation")
         found = spark.read.parquet(str(out / "validation" / "errors")).select("object_type", "object_id", "rule_id")

@@ -12,6 +12,7 @@ class Defaults(Model):
     year: int
     scale: float
     seed: int
+    demo_scale: float
 
 
 class Scale1(Model):
