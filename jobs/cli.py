@@ -33,6 +33,13 @@ Profile = Annotated[
     typer.Option("--profile", help="Spark profile from conf/spark.yaml (default: $LPRFLOW_SPARK_PROFILE or local)."),
 ]
 Conf = Annotated[list[str] | None, typer.Option("--conf", help="Extra Spark setting key=value (repeatable).")]
+Overwrite = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="Replace --out even when it is not an earlier output of this command (never an input).",
+    ),
+]
 
 
 def load_all_config() -> None:
@@ -93,13 +100,14 @@ def generate(
     ] = None,
     profile: Profile = None,
     conf: Conf = None,
+    overwrite: Overwrite = False,
 ) -> None:
     """Generate a synthetic LPR3 region-year register with injected violations and their ground truth."""
     from jobs.generate import run_generate
 
     try:
         spark = _spark(profile, conf)
-        m = run_generate(spark, out, region, year, scale, seed, error_rate)
+        m = run_generate(spark, out, region, year, scale, seed, error_rate, overwrite=overwrite)
     except Exception as exc:  # noqa: BLE001 - a CLI turns every failure into a message and exit code 1
         _fail(exc)
     console.print(f"register written to [bold]{out}[/bold] in {m['seconds']} s")
@@ -120,6 +128,7 @@ def validate(
     ] = True,
     profile: Profile = None,
     conf: Conf = None,
+    overwrite: Overwrite = False,
 ) -> None:
     """Check every report against the business-rule catalogue; write the error list (flat and JSON)."""
     from jobs.validate import run_validate
@@ -127,7 +136,7 @@ def validate(
     at = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat()
     try:
         spark = _spark(profile, conf)
-        summary = run_validate(spark, register, at, out, dataset_expectations=dataset_expectations)
+        summary = run_validate(spark, register, at, out, dataset_expectations=dataset_expectations, overwrite=overwrite)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     _print_summary(summary, out)
@@ -160,6 +169,7 @@ def group(
     ] = None,
     profile: Profile = None,
     conf: Conf = None,
+    overwrite: Overwrite = False,
 ) -> None:
     """Join contacts into DRG-sygehusforløb, group them and value them with the year's tariffs."""
     from jobs.group import run_group
@@ -167,7 +177,7 @@ def group(
     at = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat()
     try:
         spark = _spark(profile, conf)
-        s = run_group(spark, register, tariff_year, at, out)
+        s = run_group(spark, register, tariff_year, at, out, overwrite=overwrite)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     _print_grouping(s, out)
@@ -197,13 +207,14 @@ def group_cases_cmd(
     ] = None,
     profile: Profile = None,
     conf: Conf = None,
+    overwrite: Overwrite = False,
 ) -> None:
     """Group NordDRG grouping strings with a table set (batch mode)."""
     from jobs.group_cases import run_group_cases
 
     try:
         spark = _spark(profile, conf)
-        s = run_group_cases(spark, tables, cases, out, post_rule=post_rule)
+        s = run_group_cases(spark, tables, cases, out, post_rule=post_rule, overwrite=overwrite)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     console.print(

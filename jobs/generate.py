@@ -14,7 +14,7 @@ from pyspark.sql import SparkSession
 
 from jobs.common import step
 from lprflow.manifest import folder_inventory, versions
-from lprflow.output import atomic_output
+from lprflow.output import atomic_output, check_target
 from lprflow.synth.generator import generate
 
 
@@ -27,13 +27,15 @@ def run_generate(
     seed: int | None = None,
     error_rate: float | None = None,
     quiet: bool = False,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Generate and write the register; returns the manifest. Unset parameters come from
     conf/generator.yaml."""
     t0 = time.perf_counter()
+    check_target(out, "generate", overwrite=overwrite)
     syn = generate(spark, region=region, year=year, scale=scale, seed=seed, error_rate=error_rate)
     manifest: dict[str, Any] = {"parameters": syn.params, "versions": versions()}
-    with atomic_output(out, "generate", manifest) as o:
+    with atomic_output(out, "generate", manifest, overwrite=overwrite) as o:
         for name, df in syn.tables.items():
             with step(f"writing {name}", quiet):
                 o.write(name, df)

@@ -23,7 +23,7 @@ from grouping.pipeline import group_register, tables_for_year
 from grouping.summary import grouping_summary
 from jobs.common import step
 from lprflow.manifest import versions
-from lprflow.output import atomic_output
+from lprflow.output import atomic_output, check_target
 from lprflow.reference import Reference
 from lprflow.register import parse_time, read_register, register_as_of
 
@@ -35,12 +35,15 @@ def run_group(
     as_of: str | dt.datetime,
     out: str | Path,
     quiet: bool = False,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Form, group and value the courses; write all outputs; returns the summary."""
     t0 = time.perf_counter()
     at = parse_time(as_of)
     conf = grouping_config()
     tables = tables_for_year(int(tariff_year), conf)
+    inputs = [register, tables.folder]
+    check_target(out, "group", inputs, overwrite)
     reference = Reference.load(spark)
     with step("reading register", quiet):
         state = register_as_of(read_register(spark, register), at)
@@ -52,7 +55,10 @@ def run_group(
         "parameters": conf.model_dump(mode="json"),
         "versions": versions(),
     }
-    with group_register(spark, state, reference, tables, conf) as result, atomic_output(out, "group", manifest) as o:
+    with (
+        group_register(spark, state, reference, tables, conf) as result,
+        atomic_output(out, "group", manifest, inputs, overwrite) as o,
+    ):
         with step("forming, grouping and valuing DRG-sygehusforløb; writing courses/", quiet):
             o.write("courses", result.courses.orderBy("course_id"))
         with step("writing contacts/", quiet):

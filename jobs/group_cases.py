@@ -23,7 +23,7 @@ from grouping.grouping_string import read_cases
 from grouping.tables import TableSet
 from jobs.common import step
 from lprflow.manifest import file_sha256, versions
-from lprflow.output import atomic_output
+from lprflow.output import atomic_output, check_target
 
 
 class InputError(ValueError):
@@ -51,9 +51,11 @@ def run_group_cases(
     out: str | Path,
     post_rule: bool | None = None,
     quiet: bool = False,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Group every readable row of the cases file; returns the summary."""
     t0 = time.perf_counter()
+    check_target(out, "group-cases", [tables_dir, cases_file], overwrite)
     tables = TableSet.load(tables_dir)
     if post_rule is None:
         post_rule = grouping_config().post_rule_rtc_1_to_9
@@ -66,7 +68,7 @@ def run_group_cases(
         "post_rule_rtc_1_to_9": post_rule,
         "versions": versions(),
     }
-    with atomic_output(out, "group-cases", manifest) as o:
+    with atomic_output(out, "group-cases", manifest, [tables_dir, cases_file], overwrite) as o:
         with step("grouping cases and writing results/", quiet):
             results_path = o.write("results", results.orderBy("case_id"))
         o.write("rejected", rejected_rows.orderBy("case_id"))

@@ -26,7 +26,7 @@ from expectations.pipeline import run_checks, validate_register
 from expectations.summary import build_summary
 from jobs.common import step
 from lprflow.manifest import file_sha256, versions
-from lprflow.output import atomic_output
+from lprflow.output import atomic_output, check_target
 from lprflow.paths import reference_dir
 from lprflow.reference import Reference
 from lprflow.register import parse_time, read_register, register_as_of
@@ -40,10 +40,12 @@ def run_validate(
     quiet: bool = False,
     catalogue_overrides: dict | None = None,
     dataset_expectations: bool = True,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Validate and write all outputs; returns the summary."""
     t0 = time.perf_counter()
     at = parse_time(as_of)
+    check_target(out, "validate", [register], overwrite)
     conf = validation_config()
     catalogue = load_catalogue(overrides=catalogue_overrides)
     reference = Reference.load(spark)
@@ -64,7 +66,7 @@ def run_validate(
     }
     with (
         validate_register(state, reference, at, catalogue, conf) as result,
-        atomic_output(out, "validate", manifest) as o,
+        atomic_output(out, "validate", manifest, [register], overwrite) as o,
     ):
         with step("checking every rule (one pass per object type) and writing errors/", quiet):
             o.write("errors", result.issues)
