@@ -14,6 +14,7 @@ FIELDS = 165
 SLOTS = 30
 FIRST_SLOT = 5
 FIRST_PROCEDURE = 65
+NUMERIC_FIELDS = [(0, "sex"), (1, "age in days"), (3, "length of stay")]  # (0-based field, name)
 
 
 def read_cases(rows: DataFrame) -> tuple[DataFrame, DataFrame]:
@@ -38,13 +39,22 @@ def parse(df: DataFrame, column: str = "grouping_string") -> tuple[DataFrame, Da
     """(cases, rejected): cases in the grouper's input schema; rejected rows keep case_id and a reason."""
     fields = F.split(F.regexp_replace(F.coalesce(F.col(column), F.lit("")), r"\*", ""), ",", -1)
     staged = df.select(F.col("case_id").cast("string").alias("case_id"), fields.alias("_f"))
-    ok = F.size("_f") == FIELDS
-    rejected = staged.where(~ok).select(
-        "case_id",
-        F.concat(
-            F.lit("grouping string has "), F.size("_f").cast("string"), F.lit(f" fields, expected {FIELDS}")
-        ).alias("reason"),
-    )
+    count_ok = F.size("_f") == FIELDS
+    # sex, age and length of stay must be whole numbers when given (an empty field is no value)
+    bad_number = F.lit(None).cast("string")
+    for i, name in reversed(NUMERIC_FIELDS):
+        value = F.trim(F.col("_f")[i])
+        wrong = (value != "") & F.expr(f"try_cast(trim(_f[{i}]) as int)").isNull()
+        bad_number = F.when(
+            wrong, F.concat(F.lit(f"field {i + 1} ({name}) is not a whole number: '"), value, F.lit("'"))
+        ).otherwise(bad_number)
+    reason = F.when(
+        ~count_ok,
+        F.concat(F.lit("grouping string has "), F.size("_f").cast("string"), F.lit(f" fields, expected {FIELDS}")),
+    ).otherwise(bad_number)
+    staged = staged.select("*", reason.alias("_reason"))
+    rejected = staged.where(F.col("_reason").isNotNull()).select("case_id", F.col("_reason").alias("reason"))
+    ok = F.col("_reason").isNull()
     f = F.col("_f")
 
     def num(i: int) -> Column:

@@ -21,13 +21,30 @@ def test_parse_fields(spark):
     s = s.replace("I10", "I1*0")  # '*' is deleted before splitting
     fields = s.split(",")
     fields[0] = "9"
-    fields[3] = "x"  # unparsable length of stay counts as 0
+    fields[3] = " "  # an empty length of stay counts as 0
     cases, rejected = parse(spark.createDataFrame([("c1", ",".join(fields))], "case_id string, grouping_string string"))
     r = cases.collect()[0]
     assert (r.sex, r.age_days, r.discharge, r.los_days) == (9, 10248, "R", 0)
     assert [(d.code, d.addon) for d in r.diagnoses] == [("E103", "H360"), ("I10", None)]
     assert r.procedures == ["CKDP10", "ZXE00"]
     assert rejected.count() == 0
+
+
+def test_parse_rejects_a_number_field_that_is_not_a_number(spark):
+    """A malformed number is an error, not a zero: the case would be grouped as if valid."""
+    base = to_string(1, 20000, "H", 2, [("DI219", None)], []).split(",")
+    rows = []
+    for case_id, i, value in [("sex", 0, "M"), ("age", 1, "20y"), ("los", 3, "2.5"), ("ok", 3, "")]:
+        fields = list(base)
+        fields[i] = value
+        rows.append((case_id, ",".join(fields)))
+    cases, rejected = parse(spark.createDataFrame(rows, "case_id string, grouping_string string"))
+    assert {r.case_id: r.reason for r in rejected.collect()} == {
+        "sex": "field 1 (sex) is not a whole number: 'M'",
+        "age": "field 2 (age in days) is not a whole number: '20y'",
+        "los": "field 4 (length of stay) is not a whole number: '2.5'",
+    }
+    assert [(r.case_id, r.los_days) for r in cases.collect()] == [("ok", 0)]
 
 
 def test_parse_keeps_empty_pdx_slot_and_lone_star(spark):
