@@ -25,7 +25,7 @@ from jobs.common import step
 from lprflow.manifest import versions
 from lprflow.output import atomic_output, check_target
 from lprflow.reference import Reference
-from lprflow.register import parse_time, read_register, register_as_of
+from lprflow.register import nothing_in_scope, parse_time, read_register, register_as_of
 
 
 def run_group(
@@ -46,7 +46,8 @@ def run_group(
     check_target(out, "group", inputs, overwrite)
     reference = Reference.load(spark)
     with step("reading register", quiet):
-        state = register_as_of(read_register(spark, register), at)
+        versions_ = read_register(spark, register)
+        state = register_as_of(versions_, at)
     manifest = {
         "inputs": {"register": str(Path(register).resolve()), "reference": str(reference.folder)},
         "as_of": at.isoformat(),
@@ -63,6 +64,8 @@ def run_group(
             o.write("courses", result.courses.orderBy("course_id"))
         with step("writing contacts/", quiet):
             o.write("contacts", result.contacts.drop("patient_id").orderBy("kontakt_id"))
+        if not spark.read.parquet(str(o.path("contacts"))).limit(1).count():
+            raise nothing_in_scope(versions_, at)  # the previous output stays as it was
         summary = grouping_summary(
             spark.read.parquet(str(o.path("courses"))), spark.read.parquet(str(o.path("contacts")))
         )

@@ -29,7 +29,7 @@ from lprflow.manifest import file_sha256, versions
 from lprflow.output import atomic_output, check_target
 from lprflow.paths import reference_dir
 from lprflow.reference import Reference
-from lprflow.register import parse_time, read_register, register_as_of
+from lprflow.register import nothing_in_scope, parse_time, read_register, register_as_of
 
 
 def run_validate(
@@ -78,6 +78,8 @@ def run_validate(
             o.files["fejlliste"] = {"format": "json-lines"}
         with step("summary", quiet):
             summary = build_summary(result, errors, reference, catalogue, at)
+        if summary["reports_checked"] == 0:  # the previous output stays as it was
+            raise nothing_in_scope(versions_, at)
         if dataset_expectations:
             with step("dataset expectations (Great Expectations) and Data Docs", quiet):
                 outcome = run_suites(build_suites(spark, state, versions_, reference, at), o.path("data_docs"))

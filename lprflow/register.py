@@ -97,6 +97,14 @@ def latest_versions(versions: DataFrame, name: str, at: dt.datetime | str | None
     return latest.where((F.col("_version") == 1) & ~F.col("deleted")).select(*spec.columns)
 
 
+def nothing_in_scope(versions: dict[str, DataFrame], at: dt.datetime) -> RegisterError:
+    """The error for a run whose as-of time precedes every report: names the first report time."""
+    firsts = [df.agg(F.min("reported_at")).first()[0] for df in versions.values()]
+    first = min((t for t in firsts if t is not None), default=None)
+    seen = f"its first report is from {first.isoformat()}" if first else "the register has no reports at all"
+    return RegisterError(f"nothing in the register was reported at or before {at.isoformat()} ({seen}); check --as-of")
+
+
 def register_as_of(tables: dict[str, DataFrame], at: dt.datetime | str | None) -> dict[str, DataFrame]:
     """as_of applied to every table of a register."""
     return {name: as_of(df, name, at) for name, df in tables.items()}
