@@ -15,6 +15,7 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType
 
+from lprflow.footers import FooterError, check_footers
 from lprflow.schemas import TABLE_NAMES, Table, table
 
 
@@ -65,6 +66,10 @@ def read_table(spark: SparkSession, register_dir: str | Path, name: str) -> Data
     path = Path(register_dir) / name
     if not path.exists():
         raise RegisterError(f"{path}: register table '{name}' not found in {register_dir}")
+    try:
+        check_footers(path, spec)  # every part file, before Spark reads one file's schema for all
+    except FooterError as exc:
+        raise RegisterError(str(exc)) from None
     return conform(spark.read.parquet(str(path)), spec, str(path))
 
 

@@ -29,3 +29,69 @@ def test_cli_as_of_before_any_report_exits_1(spark, register_dir, tmp_path):
     args = ["validate", "--register", str(register_dir), "--out", str(tmp_path / "v"), "--as-of", "2019-01-01"]
     res = CliRunner().invoke(app, [*args, "--profile", "test", "--no-dataset-expectations"])
     assert res.exit_code == 1 and "nothing in the register was reported" in res.output
+
+
+def _kontakt_rows(spark, n: int, **extra):
+    import datetime as dt
+
+    from tests.register_builder import table_frame
+
+    rows = [
+        dict(kontakt_id=f"k{i}", forloebselement_id="f", patient_id="p", start_time=dt.datetime(2021, 1, 1))
+        for i in range(n)
+    ]
+    return table_frame(spark, "kontakt", rows)
+
+
+def test_a_column_missing_from_one_part_file_is_named(spark, tmp_path):
+    from lprflow.register import read_table
+
+    folder = tmp_path / "kontakt"
+    _kontakt_rows(spark, 2).coalesce(1).write.parquet(str(folder))
+    _kontakt_rows(spark, 1).drop("priority").coalesce(1).write.mode("append").parquet(str(folder))
+    with pytest.raises(RegisterError, match=r"part-.*\.parquet: table 'kontakt' has no column 'priority' in this part"):
+        read_table(spark, tmp_path, "kontakt")
+
+
+def test_an_extra_column_is_named_not_dropped(spark, tmp_path):
+    from pyspark.sql import functions as F
+
+    from lprflow.register import read_table
+
+    _kontakt_rows(spark, 1).withColumn("ward", F.lit("B3")).write.parquet(str(tmp_path / "kontakt"))
+    with pytest.raises(RegisterError, match="table 'kontakt' has column\\(s\\) not in the data model: ward"):
+        read_table(spark, tmp_path, "kontakt")
+
+
+def test_a_truncated_part_file_is_named_before_spark_reads_it(spark, tmp_path):
+    from lprflow.footers import part_files
+    from lprflow.register import read_table
+
+    _kontakt_rows(spark, 3).write.parquet(str(tmp_path / "kontakt"))
+    victim = part_files(tmp_path / "kontakt")[0]
+    victim.write_bytes(victim.read_bytes()[:-20])  # the footer cut off, as by an interrupted copy
+    with pytest.raises(RegisterError, match=f"{victim.name}: table 'kontakt': not a readable Parquet file"):
+        read_table(spark, tmp_path, "kontakt")
+
+
+def test_an_empty_delivery_is_named(spark, tmp_path):
+    from lprflow.register import read_table
+
+    (tmp_path / "kontakt").mkdir()
+    with pytest.raises(RegisterError, match="register table 'kontakt' has no Parquet part files"):
+        read_table(spark, tmp_path, "kontakt")
+
+
+def test_a_wider_integer_is_accepted(spark, tmp_path):
+    import datetime as dt
+
+    from pyspark.sql import functions as F
+
+    from lprflow.register import read_table
+    from tests.register_builder import table_frame
+
+    row = dict(patient_id="p", cpr="0101601231", birth_date=dt.date(1960, 1, 1), sex=1)
+    table_frame(spark, "patient", [row]).withColumn("sex", F.col("sex").cast("long")).write.parquet(
+        str(tmp_path / "patient")
+    )
+    assert read_table(spark, tmp_path, "patient").first()["sex"] == 1
