@@ -52,7 +52,7 @@ def load_all_config() -> None:
 
     for load in (spark_config, reference_config, generator_config, validation_config, expectations_config):
         load()
-    grouping_config()
+    grouping_config()  # (apart: a different return type than the loop's)
 
 
 @app.callback()

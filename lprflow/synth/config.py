@@ -48,6 +48,7 @@ class Moves(Model):
     share: float
     first_day: int
     days: int
+    reported_after_days: int
 
 
 class Population(Model):

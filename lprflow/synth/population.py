@@ -97,7 +97,7 @@ def patient_tables(ctx: Context, pats: DataFrame, first_report: DataFrame) -> tu
         F.lit(False).alias("deleted"),
     )
     move = F.col("move_s")
-    move_rep = F.greatest(F.col("first_rep") + MINUTE, move + 2 * DAY)
+    move_rep = F.greatest(F.col("first_rep") + MINUTE, move + ctx.cfg.population.moves.reported_after_days * DAY)
 
     def residence(df: DataFrame, n: int, municipality: str, valid_from: Column, valid_to: Column, reported: Column):
         return df.select(
