@@ -22,7 +22,7 @@ from grouping.config import grouping_config
 from grouping.pipeline import group_register, tables_for_year
 from grouping.summary import grouping_summary
 from jobs.common import step
-from lprflow.manifest import versions
+from lprflow.manifest import register_files, versions
 from lprflow.output import atomic_output, check_target
 from lprflow.reference import Reference
 from lprflow.register import nothing_in_scope, parse_time, read_register, register_as_of
@@ -49,7 +49,11 @@ def run_group(
         versions_ = read_register(spark, register)
         state = register_as_of(versions_, at)
     manifest = {
-        "inputs": {"register": str(Path(register).resolve()), "reference": str(reference.folder)},
+        "inputs": {
+            "register": str(Path(register).resolve()),
+            "register_files": register_files(register, list(versions_)),
+            "reference": str(reference.folder),
+        },
         "as_of": at.isoformat(),
         "tariff_year": int(tariff_year),
         "tables": tables.manifest(),

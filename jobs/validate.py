@@ -25,7 +25,7 @@ from expectations.gx_suites import BlockingExpectationFailed, build_suites, run_
 from expectations.pipeline import run_checks, validate_register
 from expectations.summary import build_summary
 from jobs.common import step
-from lprflow.manifest import file_sha256, versions
+from lprflow.manifest import file_sha256, register_files, versions
 from lprflow.output import atomic_output, check_target
 from lprflow.paths import reference_dir
 from lprflow.reference import Reference
@@ -53,7 +53,11 @@ def run_validate(
         versions_ = read_register(spark, register)
         state = register_as_of(versions_, at)
     manifest: dict[str, Any] = {
-        "inputs": {"register": str(Path(register).resolve()), "reference": str(reference.folder)},
+        "inputs": {
+            "register": str(Path(register).resolve()),
+            "register_files": register_files(register, list(versions_)),
+            "reference": str(reference.folder),
+        },
         "as_of": at.isoformat(),
         "catalogue": {
             "file": conf.catalogue,

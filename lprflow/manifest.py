@@ -30,6 +30,20 @@ def folder_inventory(path: str | Path) -> dict[str, Any]:
     return out
 
 
+def register_files(register_dir: str | Path, tables: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per table, every part file read: its path below the register, size and SHA-256 (no Spark)."""
+    from lprflow.footers import part_files
+
+    root = Path(register_dir)
+    return {
+        name: [
+            {"file": str(p.relative_to(root)), "bytes": p.stat().st_size, "sha256": file_sha256(p)}
+            for p in part_files(root / name)
+        ]
+        for name in tables
+    }
+
+
 def versions() -> dict[str, str]:
     """The versions of lprflow and Spark that wrote an output."""
     return {"lprflow": lprflow.__version__, "pyspark": pyspark.__version__}

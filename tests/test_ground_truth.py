@@ -81,6 +81,22 @@ def test_summary_and_manifest(validation_dir, spark):
     assert set(manifest["outputs"]) >= {"errors", "fejlliste", "summary.json"}
 
 
+def test_manifest_lists_every_input_file_with_size_and_checksum(validation_dir, register_dir):
+    import hashlib
+
+    from lprflow.schemas import TABLE_NAMES
+
+    files = json.loads((validation_dir / "manifest.json").read_text())["inputs"]["register_files"]
+    assert set(files) == set(TABLE_NAMES)
+    on_disk = sorted(
+        str(p.relative_to(register_dir)) for t in TABLE_NAMES for p in (register_dir / t).glob("*.parquet")
+    )
+    assert sorted(f["file"] for fs in files.values() for f in fs) == on_disk
+    first = files["kontakt"][0]
+    data = (register_dir / first["file"]).read_bytes()
+    assert first["bytes"] == len(data) and first["sha256"] == hashlib.sha256(data).hexdigest()
+
+
 def test_rerun_gives_the_same_error_list(spark, register_dir, validation_dir, tmp_path):
     from jobs.validate import run_validate
     from tests.conftest import AS_OF
