@@ -29,7 +29,7 @@ from lprflow.manifest import file_sha256, register_files, versions
 from lprflow.output import atomic_output, check_target
 from lprflow.paths import reference_dir
 from lprflow.reference import Reference
-from lprflow.register import nothing_in_scope, parse_time, read_register, register_as_of
+from lprflow.register import duplicate_versions, nothing_in_scope, parse_time, read_register, register_as_of
 
 
 def run_validate(
@@ -92,6 +92,8 @@ def run_validate(
                 "blocking_failures": outcome.blocking_failures,
                 "data_docs": "data_docs/gx/uncommitted/data_docs/local_site/index.html",
             }
+            if any(s["suite"] == "keys" and not s["success"] for s in outcome.suites):
+                summary["dataset_expectations"]["duplicate_versions"] = duplicate_versions(versions_)
         o.write_json("summary.json", summary)
         manifest["counts"] = {k: summary[k] for k in ("reports_checked", "errors", "warnings", "error_percent")}
         manifest["counts"]["forloebselementer_with_issues"] = (
@@ -101,6 +103,11 @@ def run_validate(
     failures = summary.get("dataset_expectations", {}).get("blocking_failures", [])
     if failures:
         lines = [f"{f['expectation']} {f['kwargs']} (unexpected: {f['unexpected']})" for f in failures]
+        for d in summary["dataset_expectations"].get("duplicate_versions", []):
+            ids = ", ".join(f"{e['id']} at {e['reported_at']}" for e in d["examples"])
+            lines.append(
+                f"table {d['table']}: {d['objects']} object(s) with two versions at one report time, e.g. {ids}"
+            )
         raise BlockingExpectationFailed(
             f"{len(failures)} blocking dataset expectation(s) failed; outputs were written to {out}:\n  "
             + "\n  ".join(lines)

@@ -102,6 +102,25 @@ def latest_versions(versions: DataFrame, name: str, at: dt.datetime | str | None
     return latest.where((F.col("_version") == 1) & ~F.col("deleted")).select(*spec.columns)
 
 
+def duplicate_versions(versions: dict[str, DataFrame], limit: int = 5) -> list[dict[str, object]]:
+    """Per table with ties, objects reported twice at the same report time: how many, and the first
+    `limit` (id, report time) pairs. Only computed when the keys check has failed."""
+    out: list[dict[str, object]] = []
+    for name, df in versions.items():
+        key = table(name).key
+        ties = df.groupBy(key, "reported_at").count().where("count > 1")
+        found = ties.orderBy(key, "reported_at").limit(limit).collect()  # at most `limit` rows
+        if found:
+            out.append(
+                {
+                    "table": name,
+                    "objects": ties.count(),
+                    "examples": [{"id": r[key], "reported_at": r["reported_at"].isoformat()} for r in found],
+                }
+            )
+    return out
+
+
 def nothing_in_scope(versions: dict[str, DataFrame], at: dt.datetime) -> RegisterError:
     """The error for a run whose as-of time precedes every report: names the first report time."""
     firsts = [df.agg(F.min("reported_at")).first()[0] for df in versions.values()]

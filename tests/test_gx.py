@@ -43,9 +43,17 @@ def test_duplicate_version_fails_the_command_but_writes_outputs(spark, tmp_path)
     dup = Case("dup", [add(K, key="k", priority="ATA3")])  # the same contact twice in one report
     reg = _write(spark, [clean, dup], tmp_path / "reg")
     out = tmp_path / "out"
-    with pytest.raises(BlockingExpectationFailed, match="expect_column_pair_values_to_be_equal"):
+    with pytest.raises(BlockingExpectationFailed, match="expect_column_pair_values_to_be_equal") as err:
         run_validate(spark, reg, AS_OF, out, quiet=True)
+    # the table and the object are named, not only a count
+    assert "table kontakt: 1 object(s) with two versions at one report time, e.g. dup-k at 2021-03-06T00:00:00" in str(
+        err.value
+    )
     assert not _suites(out)["keys"]["success"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["dataset_expectations"]["duplicate_versions"] == [
+        {"table": "kontakt", "objects": 1, "examples": [{"id": "dup-k", "reported_at": "2021-03-06T00:00:00"}]}
+    ]
     assert (out / "errors").is_dir() and (out / "fejlliste").is_dir()
 
 
