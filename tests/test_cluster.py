@@ -1,0 +1,138 @@
+"""A real cluster: a Spark standalone master and two workers started from the installed PySpark on
+loopback; generate → validate → group run with spark-submit against it give the local run's
+outputs.
+
+Marked `cluster` and left out of the default run (`pytest -m cluster` runs it): it takes about six
+minutes on the 2-core box (each spark-submit 70-110 s on two one-core executors, where the local
+session needs 10-30 s), which would push the suite past its 20-minute budget. Making it fast enough
+for CI is open work (issue 13).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from pyspark.testing import assertDataFrameEqual
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+LOOPBACK = "127.0.0.1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+def _alive_workers(ui_port: int) -> int:
+    try:
+        with urllib.request.urlopen(f"http://{LOOPBACK}:{ui_port}/json/", timeout=2) as r:  # loopback only
+            return int(json.loads(r.read())["aliveworkers"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """spark://127.0.0.1:<port> with two one-core workers; stopped after the module."""
+    work = tmp_path_factory.mktemp("cluster")
+    env = {**os.environ, "SPARK_LOCAL_IP": LOOPBACK, "PYSPARK_PYTHON": sys.executable}
+    port, ui = _free_port(), _free_port()
+    procs = []
+
+    def start(*args: str, log: str) -> None:
+        out = (work / log).open("w")
+        procs.append(subprocess.Popen([str(BIN / "spark-class"), *args], env=env, stdout=out, stderr=out))
+
+    try:
+        start(
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            LOOPBACK,
+            "--port",
+            str(port),
+            "--webui-port",
+            str(ui),
+            log="master.log",
+        )
+        for i in (1, 2):
+            start(
+                "org.apache.spark.deploy.worker.Worker",
+                f"spark://{LOOPBACK}:{port}",
+                "--host",
+                LOOPBACK,
+                "--cores",
+                "1",
+                "--memory",
+                "1g",
+                "--webui-port",
+                str(_free_port()),
+                "--work-dir",
+                str(work / f"worker{i}"),
+                log=f"worker{i}.log",
+            )
+        deadline = time.monotonic() + 120
+        while _alive_workers(ui) < 2:
+            assert time.monotonic() < deadline, (work / "master.log").read_text()[-2000:]
+            assert all(p.poll() is None for p in procs), "a cluster process died"
+            time.sleep(1)
+        yield f"spark://{LOOPBACK}:{port}", env
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def _submit(master: str, env: dict[str, str], *args: str) -> None:
+    cmd = [
+        str(BIN / "spark-submit"),
+        "--master", master,
+        "--conf", "spark.executor.memory=1g",
+        "--conf", "spark.executor.cores=1",
+        "--conf", "spark.cores.max=2",
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.sql.shuffle.partitions=4",
+        "--conf", "spark.executor.extraJavaOptions=-XX:-DontCompileHugeMethods",
+        "--conf", "spark.driver.extraJavaOptions=-XX:-DontCompileHugeMethods",
+        "--conf", "spark.sql.adaptive.enabled=false",
+        "--conf", "spark.locality.wait=0s",
+        "jobs/cli.py", *args, "--profile", "cluster",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+@pytest.mark.cluster
+def test_generate_validate_group_on_a_standalone_cluster_equal_the_local_run(spark, cluster, tmp_path):
+    from jobs.generate import run_generate
+    from jobs.group import run_group
+    from jobs.validate import run_validate
+
+    master, env = cluster
+    c, loc = tmp_path / "cluster", tmp_path / "local"
+    gen = ["--scale", "0.0005", "--seed", "5", "--error-rate", "0.02"]
+    _submit(master, env, "generate", "--out", str(c / "reg"), *gen)
+    _submit(master, env, "validate", "--register", str(c / "reg"), "--out", str(c / "val"), "--as-of", "2022-04-01",
+            "--no-dataset-expectations")  # fmt: skip
+    _submit(master, env, "group", "--register", str(c / "reg"), "--out", str(c / "grp"), "--as-of", "2022-04-01",
+            "--tariff-year", "2021")  # fmt: skip
+    run_generate(spark, loc / "reg", scale=0.0005, seed=5, error_rate=0.02, quiet=True)
+    run_validate(spark, loc / "reg", "2022-04-01", loc / "val", quiet=True, dataset_expectations=False)
+    run_group(spark, loc / "reg", 2021, "2022-04-01", loc / "grp", quiet=True)
+    for sub in ("reg/kontakt", "reg/diagnose", "reg/ground_truth", "val/errors", "grp/courses", "grp/contacts"):
+        assertDataFrameEqual(spark.read.parquet(str(c / sub)), spark.read.parquet(str(loc / sub)))
+    summary = json.loads((c / "val" / "summary.json").read_text())
+    assert summary["errors"] == json.loads((loc / "val" / "summary.json").read_text())["errors"] > 0
