@@ -50,9 +50,15 @@ def load_all_config() -> None:
     from lprflow.config import reference_config, spark_config
     from lprflow.synth.config import generator_config
 
-    for load in (spark_config, reference_config, generator_config, validation_config, expectations_config):
+    for load in (
+        spark_config,
+        reference_config,
+        generator_config,
+        validation_config,
+        expectations_config,
+        grouping_config,
+    ):
         load()
-    grouping_config()  # (apart: a different return type than the loop's)
 
 
 @app.callback()

@@ -104,15 +104,12 @@ def _locked(target: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _remove_leftovers(target: Path) -> list[str]:
+def _remove_leftovers(target: Path) -> None:
     """Staging and backup folders of this target left by a killed run (we hold the lock)."""
     prefixes = (f".{target.name}.staging-", f".{target.name}.old-")
-    gone = []
     for p in target.parent.iterdir():
         if p.is_dir() and p.name.startswith(prefixes):
             shutil.rmtree(p, ignore_errors=True)
-            gone.append(p.name)
-    return gone
 
 
 @contextmanager
