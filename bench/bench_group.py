@@ -23,8 +23,9 @@ from grouping.percase import PerCaseGrouper
 from grouping.pipeline import tables_for_year
 from jobs.group import run_group
 from lprflow.reference import Reference
-from lprflow.register import read_register, register_as_of
+from lprflow.register import read_register
 from lprflow.session import get_spark
+from lprflow.state import register_as_of
 
 
 def main() -> None:

@@ -18,8 +18,9 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from bench.sink import noop_seconds
-from lprflow.register import as_of, latest_versions, register_as_of
+from lprflow.register import as_of, latest_versions
 from lprflow.schemas import TABLE_NAMES, table
+from lprflow.state import register_as_of
 
 _OWNER = {table(name).key: name for name in TABLE_NAMES}  # parent column -> the table it keys
 

@@ -21,8 +21,9 @@ from expectations.engine import evaluate
 from expectations.frames.builder import FrameBuilder
 from expectations.pipeline import run_checks
 from lprflow.reference import Reference
-from lprflow.register import read_register, register_as_of
+from lprflow.register import read_register
 from lprflow.session import get_spark
+from lprflow.state import register_as_of
 
 
 def _noop(df: DataFrame) -> float:

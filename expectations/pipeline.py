@@ -5,9 +5,10 @@
 
 The evaluation frames are built once (`expectations.frames`), every check in the run's scope
 (`expectations.rules`, the groups of conf/validation.yaml) is evaluated in one pass per frame
-(`expectations.engine`); what the builder persisted is released when the block ends. The JSON
-form (`expectations.fejlliste`) and the summary (`expectations.summary`) are built from the
-written error list.
+(`expectations.engine`), with the integrity checks (`expectations.integrity`) and a finding per
+object the register state set aside (`lprflow.state`); what the builder persisted is released
+when the block ends. The JSON form (`expectations.fejlliste`) and the summary
+(`expectations.summary`) are built from the written error list.
 """
 
 from __future__ import annotations
@@ -16,30 +17,35 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pyspark.sql import DataFrame
-
 from expectations.catalogue import RuleMeta
 from expectations.config import ValidationConfig
 from expectations.engine import EngineResult, evaluate
 from expectations.frames.builder import FrameBuilder
+from expectations.integrity import CHECKS as INTEGRITY_CHECKS
+from expectations.integrity import integrity_metas, set_aside_issues
 from expectations.registry import Check, checks_in_scope
 from expectations.rules import ALL_CHECKS
 from lprflow.reference import Reference
+from lprflow.state import RegisterState
 
 
 def run_checks(catalogue: dict[str, RuleMeta], conf: ValidationConfig) -> list[Check]:
-    """The checks a run evaluates: those of the configured groups."""
-    return checks_in_scope(ALL_CHECKS, catalogue, conf.groups)
+    """The checks a run evaluates: those of the configured groups, and every integrity check."""
+    return checks_in_scope(ALL_CHECKS, catalogue, conf.groups) + INTEGRITY_CHECKS
 
 
 @contextmanager
 def validate_register(
-    state: dict[str, DataFrame],
+    state: RegisterState,
     reference: Reference,
     at: dt.datetime,
     catalogue: dict[str, RuleMeta],
     conf: ValidationConfig,
 ) -> Iterator[EngineResult]:
-    """The (lazy) error list of the register state `state` as of `at`."""
-    with FrameBuilder(state, reference) as builder:
-        yield evaluate(builder.build(), run_checks(catalogue, conf), catalogue, at, conf.rule_version)
+    """The (lazy) error list of the register state `state` as of `at`: the rules' and integrity
+    checks' findings on the current objects, and one integrity finding per set-aside object."""
+    metas = {**catalogue, **integrity_metas()}
+    with FrameBuilder(state.tables, reference) as builder:
+        result = evaluate(builder.build(), run_checks(catalogue, conf), metas, at, conf.rule_version)
+        result.issues = result.issues.unionByName(set_aside_issues(state.set_aside(), conf.rule_version))
+        yield result

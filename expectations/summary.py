@@ -11,6 +11,7 @@ from pyspark.sql import functions as F
 
 from expectations.catalogue import RuleMeta
 from expectations.engine import EngineResult
+from expectations.integrity import integrity_metas, is_integrity
 from lprflow.reference import Reference
 
 
@@ -22,15 +23,27 @@ def _rows(df: DataFrame, key: list[str]) -> list[dict[str, Any]]:
     return [r.asDict() for r in out.orderBy(*key).collect()]  # grouped: at most units x months rows
 
 
+def _integrity(findings: DataFrame) -> list[dict[str, Any]]:
+    """Per integrity finding and object type: how many objects (small: findings x tables)."""
+    metas = integrity_metas()
+    rows = findings.groupBy("rule_id", "object_type").agg(F.count(F.lit(1)).alias("objects"))
+    return [
+        {**r.asDict(), "message": metas[r["rule_id"]].message} for r in rows.orderBy("rule_id", "object_type").collect()
+    ]
+
+
 def build_summary(
-    result: EngineResult, errors: DataFrame, reference: Reference, catalogue: dict[str, RuleMeta], as_of: dt.datetime
+    result: EngineResult, issues: DataFrame, reference: Reference, catalogue: dict[str, RuleMeta], as_of: dt.datetime
 ) -> dict[str, Any]:
+    """Totals and breakdowns of the business rules' errors and warnings, and the integrity findings
+    (`integrity`, not counted in `errors`)."""
+    errors = issues.where(~is_integrity(F.col("rule_id")))
     metrics = result.metrics()
     checked = {name: m.get("rows", 0) for name, m in metrics.items() if not name.endswith("_codes")}
     per_rule: dict[str, int] = {}
     for m in metrics.values():
         for key, value in m.items():
-            if key != "rows":
+            if key != "rows" and key.split("#")[0] in catalogue:
                 rule_id = key.split("#")[0]
                 per_rule[rule_id] = per_rule.get(rule_id, 0) + int(value or 0)
     total_checked = sum(checked.values())
@@ -61,4 +74,5 @@ def build_summary(
         "per_hospital": _rows(with_units, ["hospital_id", "hospital_name"]),
         "per_department": _rows(with_units, ["hospital_name", "responsible_unit", "unit_name"]),
         "per_month": _rows(errors, ["contact_month"]),
+        "integrity": _integrity(issues.where(is_integrity(F.col("rule_id")))),
     }

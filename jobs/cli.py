@@ -47,7 +47,7 @@ def load_all_config() -> None:
     any work, with a message naming the file and the key."""
     from expectations.config import expectations_config, validation_config
     from grouping.config import grouping_config
-    from lprflow.config import reference_config, spark_config
+    from lprflow.config import integrity_config, reference_config, spark_config
     from lprflow.synth.config import generator_config
 
     for load in (
@@ -56,6 +56,7 @@ def load_all_config() -> None:
         generator_config,
         validation_config,
         expectations_config,
+        integrity_config,
         grouping_config,
     ):
         load()

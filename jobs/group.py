@@ -22,10 +22,11 @@ from grouping.config import grouping_config
 from grouping.pipeline import group_register, tables_for_year
 from grouping.summary import grouping_summary
 from jobs.common import step
-from lprflow.manifest import register_files, versions
+from lprflow.manifest import register_files, rows_read, versions
 from lprflow.output import atomic_output, check_target
 from lprflow.reference import Reference
-from lprflow.register import nothing_in_scope, parse_time, read_register, register_as_of
+from lprflow.register import nothing_in_scope, parse_time, read_register
+from lprflow.state import register_state
 
 
 def run_group(
@@ -47,7 +48,7 @@ def run_group(
     reference = Reference.load(spark)
     with step("reading register", quiet):
         versions_ = read_register(spark, register)
-        state = register_as_of(versions_, at)
+        state = register_state(versions_, at)
     manifest = {
         "inputs": {
             "register": str(Path(register).resolve()),
@@ -61,7 +62,7 @@ def run_group(
         "versions": versions(),
     }
     with (
-        group_register(spark, state, reference, tables, conf) as result,
+        group_register(spark, state.tables, reference, tables, conf) as result,
         atomic_output(out, "group", manifest, inputs, overwrite) as o,
     ):
         with step("forming, grouping and valuing DRG-sygehusforløb; writing courses/", quiet):
@@ -76,6 +77,11 @@ def run_group(
         summary["as_of"] = at.isoformat()
         summary["tariff_year"] = int(tariff_year)
         summary["tables"] = tables.folder.name
+        with step("accounting for every row read", quiet):
+            manifest["rows"] = state.accounting(versions_, rows_read(manifest["inputs"]["register_files"]))
+        summary["objects_set_aside"] = {
+            name: c["quarantined"] for name, c in manifest["rows"].items() if c["quarantined"]
+        }
         summary["seconds"] = round(time.perf_counter() - t0, 1)
         o.write_json("summary.json", summary)
     return summary

@@ -22,14 +22,16 @@ from expectations.catalogue import load_catalogue
 from expectations.config import validation_config
 from expectations.fejlliste import build_documents
 from expectations.gx_suites import BlockingExpectationFailed, build_suites, run_suites
+from expectations.integrity import is_integrity
 from expectations.pipeline import run_checks, validate_register
 from expectations.summary import build_summary
 from jobs.common import step
-from lprflow.manifest import file_sha256, register_files, versions
+from lprflow.manifest import file_sha256, register_files, rows_read, versions
 from lprflow.output import atomic_output, check_target
 from lprflow.paths import reference_dir
 from lprflow.reference import Reference
-from lprflow.register import duplicate_versions, nothing_in_scope, parse_time, read_register, register_as_of
+from lprflow.register import duplicate_versions, nothing_in_scope, parse_time, read_register
+from lprflow.state import register_state
 
 
 def run_validate(
@@ -51,7 +53,7 @@ def run_validate(
     reference = Reference.load(spark)
     with step("reading register", quiet):
         versions_ = read_register(spark, register)
-        state = register_as_of(versions_, at)
+        state = register_state(versions_, at)
     manifest: dict[str, Any] = {
         "inputs": {
             "register": str(Path(register).resolve()),
@@ -64,7 +66,7 @@ def run_validate(
             "sha256": file_sha256(reference_dir() / conf.catalogue),
             "rule_version": conf.rule_version,
             "groups": sorted(set(conf.groups)),
-            "rules_evaluated": len({c.rule_id for c in run_checks(catalogue, conf)}),
+            "rules_evaluated": len({c.rule_id for c in run_checks(catalogue, conf) if c.rule_id in catalogue}),
         },
         "versions": versions(),
     }
@@ -75,9 +77,9 @@ def run_validate(
         with step("checking every rule (one pass per object type) and writing errors/", quiet):
             o.write("errors", result.issues)
         errors = spark.read.parquet(str(o.path("errors")))
-        fes = state["forloebselement"].select("forloebselement_id", "patient_id")
+        fes = state.tables["forloebselement"].select("forloebselement_id", "patient_id")
         with step("writing fejlliste/ (JSON per forløbselement)", quiet):
-            docs = build_documents(errors, fes, conf.identifier_root)
+            docs = build_documents(errors.where(~is_integrity(F.col("rule_id"))), fes, conf.identifier_root)
             docs.orderBy("forloebselement_id").select("document").write.text(str(o.path("fejlliste")))
             o.files["fejlliste"] = {"format": "json-lines"}
         with step("summary", quiet):
@@ -86,7 +88,7 @@ def run_validate(
             raise nothing_in_scope(versions_, at)
         if dataset_expectations:
             with step("dataset expectations (Great Expectations) and Data Docs", quiet):
-                outcome = run_suites(build_suites(spark, state, versions_, reference, at), o.path("data_docs"))
+                outcome = run_suites(build_suites(spark, state.tables, versions_, reference, at), o.path("data_docs"))
             summary["dataset_expectations"] = {
                 "suites": outcome.suites,
                 "blocking_failures": outcome.blocking_failures,
@@ -96,6 +98,9 @@ def run_validate(
                 summary["dataset_expectations"]["duplicate_versions"] = duplicate_versions(versions_)
         o.write_json("summary.json", summary)
         manifest["counts"] = {k: summary[k] for k in ("reports_checked", "errors", "warnings", "error_percent")}
+        with step("accounting for every row read", quiet):
+            manifest["rows"] = state.accounting(versions_, rows_read(manifest["inputs"]["register_files"]))
+        manifest["counts"]["integrity_findings"] = sum(f["objects"] for f in summary["integrity"])
         manifest["counts"]["forloebselementer_with_issues"] = (
             errors.where(F.col("forloebselement_id").isNotNull()).select("forloebselement_id").distinct().count()
         )

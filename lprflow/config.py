@@ -104,6 +104,34 @@ class SparkConfig(Model):
     profiles: dict[str, SparkProfile]
 
 
+class Finding(Model):
+    message: str
+    reason: str | None = None  # for findings on set-aside objects: lprflow.state.REASONS
+
+
+class Century(Model):
+    digits: str  # the 7th digits this row applies to
+    years: tuple[int, int]  # two-digit years, inclusive
+    century: int
+
+
+class CprRules(Model):
+    centuries: list[Century]
+    replacement_centuries: dict[str, int]
+
+
+class IntegrityConfig(Model):
+    """conf/integrity.yaml: the integrity findings and the CPR and municipality parameters."""
+
+    findings: dict[str, Finding]
+    cpr: CprRules
+    special_municipality_codes: list[str]
+
+
+def integrity_config() -> IntegrityConfig:
+    return load("integrity.yaml", IntegrityConfig)
+
+
 def reference_config() -> ReferenceConfig:
     return load("reference.yaml", ReferenceConfig)
 

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pyspark
 
 import lprflow
@@ -31,17 +32,28 @@ def folder_inventory(path: str | Path) -> dict[str, Any]:
 
 
 def register_files(register_dir: str | Path, tables: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Per table, every part file read: its path below the register, size and SHA-256 (no Spark)."""
+    """Per table, every part file read: its path below the register, size, SHA-256 and rows (from
+    the footer; no Spark)."""
     from lprflow.footers import part_files
 
     root = Path(register_dir)
     return {
         name: [
-            {"file": str(p.relative_to(root)), "bytes": p.stat().st_size, "sha256": file_sha256(p)}
+            {
+                "file": str(p.relative_to(root)),
+                "bytes": p.stat().st_size,
+                "sha256": file_sha256(p),
+                "rows": pq.read_metadata(p).num_rows,
+            }
             for p in part_files(root / name)
         ]
         for name in tables
     }
+
+
+def rows_read(files: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """Rows per table from a `register_files` inventory."""
+    return {name: sum(f["rows"] for f in entries) for name, entries in files.items()}
 
 
 def versions() -> dict[str, str]:

@@ -127,8 +127,3 @@ def nothing_in_scope(versions: dict[str, DataFrame], at: dt.datetime) -> Registe
     first = min((t for t in firsts if t is not None), default=None)
     seen = f"its first report is from {first.isoformat()}" if first else "the register has no reports at all"
     return RegisterError(f"nothing in the register was reported at or before {at.isoformat()} ({seen}); check --as-of")
-
-
-def register_as_of(tables: dict[str, DataFrame], at: dt.datetime | str | None) -> dict[str, DataFrame]:
-    """as_of applied to every table of a register."""
-    return {name: as_of(df, name, at) for name, df in tables.items()}

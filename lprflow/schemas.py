@@ -48,6 +48,14 @@ class Table:
     key: str
     parent: str | None  # the column that links a row to its parent object, if any
     fields: tuple[StructField, ...]
+    # further columns pointing at an object this one hangs on when set (a procedure or payment
+    # on a contact): removing that object removes this one too (lprflow/state.py)
+    also_owned_by: tuple[str, ...] = ()
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """The columns naming the objects this one belongs to (its parent first)."""
+        return ((self.parent,) if self.parent else ()) + self.also_owned_by
 
     @property
     def schema(self) -> StructType:
@@ -58,8 +66,8 @@ class Table:
         return [f.name for f in self.schema.fields]
 
 
-def _table(name: str, key: str, parent: str | None, *fields: StructField) -> Table:
-    return Table(name, key, parent, (_f(key, S, False), *fields))
+def _table(name: str, key: str, parent: str | None, *fields: StructField, also: tuple[str, ...] = ()) -> Table:
+    return Table(name, key, parent, (_f(key, S, False), *fields), also)
 
 
 TABLES: dict[str, Table] = {
@@ -145,6 +153,7 @@ TABLES: dict[str, Table] = {
             _f("indication_addons", CODES),  # indikation.tillaegsKoder
             _f("personnel", S),  # personaleKategori
             _f("betalingsoplysning_id", S),
+            also=("kontakt_id",),
         ),
         _table(
             "henvisning",
@@ -179,6 +188,7 @@ TABLES: dict[str, Table] = {
             _f("agreement", S),  # betalingAftale
             _f("payer", S),  # betaler
             _f("specialisation_level", S),  # specialiseringNiveau
+            also=("kontakt_id",),
         ),
         _table(
             "forloebsmarkoer",

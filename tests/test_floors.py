@@ -8,7 +8,8 @@ from pyspark.sql import functions as F
 from pyspark.testing import assertDataFrameEqual
 
 from bench.floors import colocated_as_of, floor_frames, with_parents
-from lprflow.register import as_of, read_register, register_as_of
+from lprflow.register import as_of, read_register
+from lprflow.state import register_as_of
 from tests.conftest import AS_OF
 
 

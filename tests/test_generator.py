@@ -6,7 +6,8 @@ import pytest
 from pyspark.sql import functions as F
 from pyspark.testing import assertDataFrameEqual
 
-from lprflow.register import read_register, register_as_of
+from lprflow.register import read_register
+from lprflow.state import register_as_of
 from lprflow.synth.generator import generate
 from lprflow.synth.injections import INJECTABLE_RULES
 from tests.conftest import AS_OF, YEAR

@@ -112,6 +112,19 @@ class Lookups:
             reference.sor_units.select("sor_id", "valid_from", "valid_to", "psychiatric", "hospital_id")
         )
         self._kctx: DataFrame | None = None
+        self.municipalities = reference.municipalities
+
+    def municipality(self, df: DataFrame, src: str, attr: str, also: list[str]) -> DataFrame:
+        """`attr__known`: true where the code is a municipality of the reference list or in `also`."""
+        codes = self.municipalities.select("municipality_code").union(
+            df.sparkSession.createDataFrame([(c,) for c in also], "municipality_code string")
+        )
+        known = F.broadcast(
+            codes.distinct().select(
+                F.col("municipality_code").alias(f"{attr}__code"), F.lit(True).alias(f"{attr}__known")
+            )
+        )
+        return df.join(known, df[src] == known[f"{attr}__code"], "left").drop(f"{attr}__code")
 
     def release(self) -> None:
         """Drop the persisted contact context (call when the run's outputs are written)."""
@@ -136,13 +149,15 @@ class Lookups:
         return df
 
     def unit(self, df: DataFrame, src: str, attr: str) -> DataFrame:
-        """Join SOR info (attr__from, attr__to, attr__psych, attr__hospital) for a unit column."""
+        """Join SOR info (attr__from, attr__to, attr__psych, attr__hospital; attr__known true
+        where the unit is in the SOR register) for a unit column."""
         info = self._sor.select(
             F.col("sor_id").alias(f"{attr}__id"),
             F.col("valid_from").alias(f"{attr}__from"),
             F.col("valid_to").alias(f"{attr}__to"),
             F.col("psychiatric").alias(f"{attr}__psych"),
             F.col("hospital_id").alias(f"{attr}__hospital"),
+            F.lit(True).alias(f"{attr}__known"),
         )
         return df.join(info, df[src] == info[f"{attr}__id"], "left").drop(f"{attr}__id")
 

@@ -7,7 +7,13 @@ from pyspark.sql import DataFrame
 from expectations.frames.base import Frame, Lookups
 from expectations.frames.contacts import kontakt_frame
 from expectations.frames.diagnoses import diagnose_aggregates, diagnose_base, diagnose_codes_frame, diagnose_frame
-from expectations.frames.forloebselementer import bopael_frame, fe_frame, henvisning_frames, marker_frame
+from expectations.frames.forloebselementer import (
+    bopael_frame,
+    fe_frame,
+    henvisning_frames,
+    marker_frame,
+    patient_frame,
+)
 from expectations.frames.locations_payments import interval_aggregates, ophold_frame, payment_frame
 from expectations.frames.procedures import procedure_base, procedure_codes_frame, procedure_frame
 from expectations.frames.results import result_report_frame, resultat_frame
@@ -55,5 +61,6 @@ class FrameBuilder:
             resultat_frame(look),
             result_report_frame(look),
             bopael_frame(look),
+            patient_frame(look),
         ]
         return {f.name: f for f in frames}

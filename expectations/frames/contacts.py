@@ -24,7 +24,7 @@ def kontakt_frame(look: Lookups, d_agg: DataFrame, o_agg: DataFrame, p_agg: Data
         "fe_end",
         "fe_reporter",
         "fe_unit",
-        *[F.col(f"ku__{a}").alias(f"unit__{a}") for a in ("from", "to", "psych", "hospital")],
+        *[F.col(f"ku__{a}").alias(f"unit__{a}") for a in ("from", "to", "psych", "hospital", "known")],
         *[F.col(f"ktype__{a}").alias(f"type__{a}") for a in ("from", "to", "lists")],
     )
     k = k.join(ctx, k["kontakt_id"] == ctx["k_id"], "left").drop("k_id")

@@ -7,6 +7,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from expectations.frames.base import Frame, Lookups, code_rows, no_time, std
+from lprflow.config import integrity_config
 
 
 def _with_birth_date(look: Lookups, df: DataFrame) -> DataFrame:
@@ -89,10 +90,12 @@ def marker_frame(look: Lookups) -> Frame:
 
 
 def bopael_frame(look: Lookups) -> Frame:
-    """Frame `bopael`: each residence as reported (no joins), nested under its patient."""
+    """Frame `bopael`: each residence as reported, nested under its patient, with
+    municipality__known (the code is in the reference list or an accepted special code)."""
     no_id = F.lit(None).cast("string")
+    special = integrity_config().special_municipality_codes
     df = std(
-        look.r["bopael"],
+        look.municipality(look.r["bopael"], "municipality_code", "municipality", special),
         object_id="bopael_id",
         fe=no_id,
         unit=no_id,
@@ -102,3 +105,18 @@ def bopael_frame(look: Lookups) -> Frame:
         parent=F.col("patient_id"),
     )
     return Frame("bopael", "bopael", df)
+
+
+def patient_frame(look: Lookups) -> Frame:
+    """Frame `patient`: each patient as reported (no joins); read by the CPR integrity checks."""
+    no_id = F.lit(None).cast("string")
+    df = std(
+        look.r["patient"],
+        object_id="patient_id",
+        fe=no_id,
+        unit=no_id,
+        month=F.lit(None).cast("timestamp"),
+        reporter=F.lit("LPR"),
+        fe_start=no_time(),
+    )
+    return Frame("patient", "patient", df)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from lprflow.cpr import serial_digits
 from lprflow.synth.context import DAY, MINUTE, Context, ts
 
 
@@ -58,7 +59,13 @@ def patients(ctx: Context) -> Patients:
         .when(ur < res.abroad + res.other_region, d.choose("omuni", ctx.other_munis, pid))
         .otherwise(d.weighted("muni", weights, pid))
     )
-    # CPR: ddmmyy of birth, a serial number, and a last digit that is odd for men
+    # CPR: ddmmyy of birth, a serial number whose first digit fits the birth century (conf/integrity.yaml),
+    # and a last digit that is odd for men
+    c19, c20 = serial_digits(1900), serial_digits(2000)
+    century_digit = F.when(
+        F.year(birth) < 2000,
+        F.element_at(F.array(*[F.lit(x) for x in c19]), (d.below("cpr7", len(c19), pid) + 1).cast("int")),
+    ).otherwise(F.element_at(F.array(*[F.lit(x) for x in c20]), (d.below("cpr7", len(c20), pid) + 1).cast("int")))
     last_digit = d.below("cpr9", 5, pid) * 2 + F.when(sex == 1, 1).otherwise(0)
     moves = pop.moves
     danish = ctx.danish_country_code
@@ -69,7 +76,8 @@ def patients(ctx: Context) -> Patients:
         sex.cast("int").alias("sex"),
         F.concat(
             F.date_format(birth, "ddMMyy"),
-            F.lpad(d.below("cpr", 1000, pid).cast("string"), 3, "0"),
+            century_digit,
+            F.lpad(d.below("cpr", 100, pid).cast("string"), 2, "0"),
             last_digit.cast("string"),
         ).alias("cpr"),
         muni.alias("municipality_code"),
