@@ -25,7 +25,7 @@ from jobs.common import step
 from lprflow.manifest import register_files, rows_read, versions
 from lprflow.output import atomic_output, check_target
 from lprflow.reference import Reference
-from lprflow.register import nothing_in_scope, parse_time, read_register
+from lprflow.register import nothing_in_scope, parse_time, read_register, require_in_scope
 from lprflow.state import register_state
 
 
@@ -48,6 +48,7 @@ def run_group(
     reference = Reference.load(spark)
     with step("reading register", quiet):
         versions_ = read_register(spark, register)
+        require_in_scope(versions_, at)
         state = register_state(versions_, at)
     manifest = {
         "inputs": {
@@ -62,6 +63,7 @@ def run_group(
         "versions": versions(),
     }
     with (
+        state,
         group_register(spark, state.tables, reference, tables, conf) as result,
         atomic_output(out, "group", manifest, inputs, overwrite) as o,
     ):

@@ -24,6 +24,7 @@ from grouping.tables import TableSet
 from jobs.common import step
 from lprflow.manifest import file_sha256, versions
 from lprflow.output import atomic_output, check_target
+from lprflow.state import AccountingError
 
 
 class InputError(ValueError):
@@ -76,8 +77,12 @@ def run_group_cases(
         per_drg = written.groupBy("drg", "rtc").count().orderBy(F.desc("count"), "drg").collect()
         rejected = spark.read.parquet(str(o.path("rejected"))).count()
         grouped = sum(r["count"] for r in per_drg)
+        read = raw.count()  # the file's data lines, counted on their own
+        if read != grouped + rejected:
+            raise AccountingError(f"{cases_file}: {read} cases read but {grouped} grouped and {rejected} rejected")
+        manifest["rows"] = {"cases": {"read": read, "grouped": grouped, "rejected": rejected}}
         summary = {
-            "cases_read": grouped + rejected,
+            "cases_read": read,
             "cases_grouped": grouped,
             "cases_rejected": rejected,
             "per_group": [{"drg": r["drg"], "rtc": r["rtc"], "cases": r["count"]} for r in per_drg],

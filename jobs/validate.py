@@ -30,7 +30,7 @@ from lprflow.manifest import file_sha256, register_files, rows_read, versions
 from lprflow.output import atomic_output, check_target
 from lprflow.paths import reference_dir
 from lprflow.reference import Reference
-from lprflow.register import duplicate_versions, nothing_in_scope, parse_time, read_register
+from lprflow.register import duplicate_versions, nothing_in_scope, parse_time, read_register, require_in_scope
 from lprflow.state import register_state
 
 
@@ -53,6 +53,7 @@ def run_validate(
     reference = Reference.load(spark)
     with step("reading register", quiet):
         versions_ = read_register(spark, register)
+        require_in_scope(versions_, at)
         state = register_state(versions_, at)
     manifest: dict[str, Any] = {
         "inputs": {
@@ -71,11 +72,16 @@ def run_validate(
         "versions": versions(),
     }
     with (
+        state,
         validate_register(state, reference, at, catalogue, conf) as result,
         atomic_output(out, "validate", manifest, [register], overwrite) as o,
     ):
         with step("checking every rule (one pass per object type) and writing errors/", quiet):
-            o.write("errors", result.issues)
+            # sorted within its partitions (no extra pass): a re-run writes byte-identical files
+            o.write(
+                "errors",
+                result.issues.sortWithinPartitions("forloebselement_id", "object_type", "object_id", "rule_id"),
+            )
         errors = spark.read.parquet(str(o.path("errors")))
         fes = state.tables["forloebselement"].select("forloebselement_id", "patient_id")
         with step("writing fejlliste/ (JSON per forløbselement)", quiet):

@@ -9,6 +9,7 @@ objects whose latest version is a deletion.
 from __future__ import annotations
 
 import datetime as dt
+from functools import reduce
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession, Window
@@ -121,9 +122,23 @@ def duplicate_versions(versions: dict[str, DataFrame], limit: int = 5) -> list[d
     return out
 
 
-def nothing_in_scope(versions: dict[str, DataFrame], at: dt.datetime) -> RegisterError:
-    """The error for a run whose as-of time precedes every report: names the first report time."""
-    firsts = [df.agg(F.min("reported_at")).first()[0] for df in versions.values()]
-    first = min((t for t in firsts if t is not None), default=None)
+def first_report(versions: dict[str, DataFrame]) -> dt.datetime | None:
+    """The earliest report time of the register (one small job over the report-time columns)."""
+    firsts = reduce(DataFrame.unionByName, [df.select("reported_at") for df in versions.values()])
+    return firsts.agg(F.min("reported_at")).first()[0]
+
+
+def require_in_scope(versions: dict[str, DataFrame], at: dt.datetime) -> None:
+    """Fail before any work when nothing was reported at or before `at`."""
+    first = first_report(versions)
+    if first is None or first > at:
+        raise nothing_in_scope(versions, at, first)
+
+
+def nothing_in_scope(
+    versions: dict[str, DataFrame], at: dt.datetime, first: dt.datetime | None = None
+) -> RegisterError:
+    """The error for a run with nothing in scope at `at`: names the first report time."""
+    first = first or first_report(versions)
     seen = f"its first report is from {first.isoformat()}" if first else "the register has no reports at all"
     return RegisterError(f"nothing in the register was reported at or before {at.isoformat()} ({seen}); check --as-of")

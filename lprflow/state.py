@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import reduce
 
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
@@ -125,6 +126,17 @@ class RegisterState:
     tables: dict[str, DataFrame]
     objects: dict[str, DataFrame] = field(repr=False)
 
+    def __enter__(self) -> RegisterState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Drop the persisted object statuses (call when the job's outputs are written)."""
+        for df in self.objects.values():
+            df.unpersist()
+
     def set_aside(self) -> DataFrame:
         """One row per quarantined object: table, id, reason, the owner that decided it."""
         rows = [df.where(F.col("status") == "quarantined") for df in self.objects.values()]
@@ -179,7 +191,11 @@ def register_state(versions: dict[str, DataFrame], at: dt.datetime | str | None)
         missing = [c for c in spec.owners if _OWNER_TABLE[c] not in resolved]
         if missing:
             raise KeyError(f"table '{name}' needs the table(s) its {', '.join(missing)} point at")
-        resolved[name] = _resolve(_newest(versions[name], name, at), name, resolved)
+        # persisted: the children's joins, the state's semi join, the set-aside objects and the
+        # accounting of every later action read it instead of recomputing the chain above it
+        resolved[name] = _resolve(_newest(versions[name], name, at), name, resolved).persist(
+            StorageLevel.MEMORY_AND_DISK
+        )
         current = (
             resolved[name]
             .where(F.col("status") == "current")

@@ -50,3 +50,12 @@ def validation_dir(spark, register_dir, tmp_path_factory) -> Path:
     # the register has a high injected error rate; GX suites are tested on their own (test_gx.py)
     run_validate(spark, register_dir, AS_OF, out, quiet=True, dataset_expectations=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def grouping_dir(spark, register_dir, tmp_path_factory) -> Path:
+    from jobs.group import run_group
+
+    out = tmp_path_factory.mktemp("grp") / "grouping"
+    run_group(spark, register_dir, YEAR, AS_OF, out, quiet=True)
+    return out

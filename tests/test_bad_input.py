@@ -95,3 +95,59 @@ def test_a_wider_integer_is_accepted(spark, tmp_path):
         str(tmp_path / "patient")
     )
     assert read_table(spark, tmp_path, "patient").first()["sex"] == 1
+
+
+def test_lower_case_or_padded_codes_are_unknown_codes_and_future_times_break_00_01(spark, reference):
+    import datetime as dt
+
+    from tests.rule_cases import case, set_
+    from tests.test_rules import run
+
+    cases = [
+        case("unknown", set_("diagnose", "da", code="DXXX99")),
+        case("lower", set_("diagnose", "da", code="dm169")),
+        case("padded", set_("diagnose", "da", code="DM169 ")),
+        case("future", set_("kontakt", "k", end_time=dt.datetime(2030, 1, 1))),
+    ]
+    found, _ = run(spark, reference, cases)
+    # a code is taken as it is sent: "dm169" and "DM169 " are not SKS codes, answered as any unknown code
+    assert found["unknown"] and found["lower"] == found["unknown"] == found["padded"]
+    assert ("kontakt", "k", "00.01") in found["future"]  # a time after the report's own time
+
+
+def test_a_patient_with_thousands_of_contacts_loses_nothing(spark, reference):
+    """One patient, one forløbselement and 2,000 copies of a clean contact with its diagnoses,
+    addresses, payments and procedures; copy 7 has an unknown code: exactly that one is found."""
+    import copy
+
+    from expectations.engine import evaluate
+    from expectations.frames.builder import FrameBuilder
+    from expectations.rules import ALL_CHECKS
+    from tests.register_builder import register_frames
+    from tests.rule_cases import REPORTED, case, case_rows
+    from tests.test_rules import AS_OF
+
+    rows = case_rows([case("x")])
+    hangs_on_k = {n: [r for r in rs if r.get("kontakt_id") == "x-k"] for n, rs in rows.items() if n != "kontakt"}
+    for i in range(2000):
+        k = copy.deepcopy(rows["kontakt"][0])
+        k["kontakt_id"] = f"x-k{i}"
+        rows["kontakt"].append(k)
+        for name, children in hangs_on_k.items():
+            key = f"{name}_id"
+            for child in children:
+                c = {**copy.deepcopy(child), key: f"{child[key]}{i}", "kontakt_id": f"x-k{i}"}
+                if name == "diagnose" and child["diagnose_id"] == "x-da" and i == 7:
+                    c["code"] = "DXXX99"
+                rows[name].append(c)
+    register = register_frames(spark, rows, reported_at=REPORTED, region="1082")
+    result = evaluate(FrameBuilder(register, reference).build(), ALL_CHECKS, _catalogue(), AS_OF, "x")
+    found = {(r["object_type"], r["object_id"]) for r in result.issues.select("object_type", "object_id").collect()}
+    assert found == {("diagnose", "x-da7")}
+    assert result.metrics()["kontakt"]["rows"] == 2001 and result.metrics()["diagnose"]["rows"] == 2 * 2001
+
+
+def _catalogue():
+    from expectations.catalogue import load_catalogue
+
+    return load_catalogue()

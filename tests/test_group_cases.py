@@ -102,6 +102,11 @@ def test_group_cases_cli_reproduces_golden(spark, golden_file, tmp_path):
     assert summary["cases_grouped"] + summary["cases_rejected"] == summary["cases_read"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["tables"]["rules"] == 102 and manifest["post_rule_rtc_1_to_9"] is True
+    assert manifest["rows"]["cases"] == {
+        "read": summary["cases_read"],
+        "grouped": summary["cases_grouped"],
+        "rejected": 4,
+    }
 
 
 def test_group_cases_names_missing_column(tmp_path):
