@@ -19,8 +19,9 @@ Earlier versions of every object are `superseded`; versions reported after T are
 quarantined + current, with `read` taken from the Parquet footers, not from Spark.
 
 The statuses are computed on narrow frames (id, report time, deletion flag, region and the owner
-columns): one window per table and one join per owner column, top down; the full rows of the
-current objects are then picked with a semi join on (id, report time).
+columns): one window per table and one join per owner column, top down. The full rows of the
+current objects are the single-table newest rows (`lprflow.register.as_of`, whose window needs
+every column, so all consumers of a table share its shuffle) kept by a semi join on the id.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from lprflow.register import parse_time
+from lprflow.register import as_of, parse_time
 from lprflow.schemas import TABLES, table
 
 REASONS = ("tie", "orphan", "owner_set_aside")  # why an object is quarantined
@@ -79,6 +80,7 @@ def _resolve(newest: DataFrame, name: str, resolved: dict[str, DataFrame]) -> Da
     owner_status: dict[str, Column] = {}
     for i, column in enumerate(spec.owners):
         owner = resolved[_OWNER_TABLE[column]].select(F.col("_id").alias(f"_o{i}"), F.col("status").alias(f"_s{i}"))
+        owner = owner.hint("shuffle_hash")  # never a broadcast: a region-year has millions of ids
         df = df.join(owner, df[column] == owner[f"_o{i}"], "left").drop(f"_o{i}")
         owner_status[column] = F.col(f"_s{i}")
     # an empty parent column is an orphan; an empty secondary owner (a procedure on the
@@ -196,14 +198,11 @@ def register_state(versions: dict[str, DataFrame], at: dt.datetime | str | None)
         resolved[name] = _resolve(_newest(versions[name], name, at), name, resolved).persist(
             StorageLevel.MEMORY_AND_DISK
         )
-        current = (
-            resolved[name]
-            .where(F.col("status") == "current")
-            .select(F.col("_id").alias(spec.key), F.col("reported_at").alias("_t"))
-        )
-        v = versions[name]
-        picked = v.join(current, (v[spec.key] == current[spec.key]) & (v["reported_at"] == current["_t"]), "left_semi")
-        tables[name] = picked.select(*spec.columns)
+        current = resolved[name].where(F.col("status") == "current").select(F.col("_id").alias(spec.key))
+        # the newest full row per object (its window needs every column, so every consumer's plan
+        # shares its shuffle), kept where the object is current; the join shuffles only the ids
+        newest = as_of(versions[name], name, at)
+        tables[name] = newest.join(current.hint("shuffle_hash"), spec.key, "left_semi").select(*spec.columns)
     return RegisterState(at, tables, resolved)
 
 
