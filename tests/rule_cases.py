@@ -374,7 +374,7 @@ CASES: list[Case] = [
             end_time=T(2021, 2, 2),
             henvisning_id=None,
         ),
-        add("patient", key="pat2", patient_id="pat2"),
+        add("patient", key="pat2", patient_id="pat2", cpr="0202602232", birth_date=D(1960, 2, 2), sex=2),
         expect=[(FE, "fe", "3101")],
     ),
     case(
@@ -388,6 +388,36 @@ CASES: list[Case] = [
             end_time=T(2021, 2, 2),
             henvisning_id=None,
         ),
+        expect=[(FE, "fe", "3102")],
+    ),
+    # erSammePatient compares the person: two patient rows of one CPR are the same patient
+    case(
+        "c3101_cpr",
+        set_(FE, "fe", reference_id="fe2", reference_type="ALAR01"),
+        add(
+            FE,
+            key="fe2",
+            forloebselement_id="fe2",
+            patient_id="pat2",
+            start_time=T(2021, 2, 1),
+            end_time=T(2021, 2, 2),
+            henvisning_id=None,
+        ),  # fmt: skip
+        add("patient", key="pat2", patient_id="pat2", cpr="0101601231", birth_date=D(1960, 1, 1), sex=1),
+    ),
+    case(
+        "c3102_cpr",
+        set_(FE, "fe", reference_id="fe2", reference_type="ALAR11"),
+        add(
+            FE,
+            key="fe2",
+            forloebselement_id="fe2",
+            patient_id="pat2",
+            start_time=T(2021, 2, 1),
+            end_time=T(2021, 2, 2),
+            henvisning_id=None,
+        ),  # fmt: skip
+        add("patient", key="pat2", patient_id="pat2", cpr="0101601231", birth_date=D(1960, 1, 1), sex=1),
         expect=[(FE, "fe", "3102")],
     ),
     case(

@@ -11,13 +11,16 @@ from lprflow.config import integrity_config
 
 
 def _with_birth_date(look: Lookups, df: DataFrame) -> DataFrame:
-    pat = look.r["patient"].select(F.col("patient_id").alias("pat_id"), F.col("birth_date"))
+    pat = look.r["patient"].select(
+        F.col("patient_id").alias("pat_id"), F.col("birth_date"), F.col("cpr").alias("patient_cpr")
+    )
     return df.join(pat, df["patient_id"] == pat["pat_id"], "left")
 
 
 def fe_frame(look: Lookups) -> Frame:
     """Frame `forloebselement`: each forløbselement with the patient's birth_date, its henvisning's
-    time (h_time), the forløbselement it references (ref_start, ref_patient), its unit (unit__from,
+    time (h_time), the forløbselement it references (ref_start, ref_patient, ref_same_person: the
+    same person by CPR, or by patient row where a CPR is missing), its unit (unit__from,
     unit__to, unit__psych, unit__hospital) and codes label__from, label__to, label__lists,
     end_mode__from, end_mode__to, end_mode__lists, reftype__from, reftype__to, reftype__lists (of
     its reference_type)."""
@@ -29,7 +32,15 @@ def fe_frame(look: Lookups) -> Frame:
         F.col("start_time").alias("ref_start"),
         F.col("patient_id").alias("ref_patient"),
     )
+    ref_cpr = look.r["patient"].select(F.col("patient_id").alias("rp_id"), F.col("cpr").alias("ref_cpr"))
+    ref = ref.join(ref_cpr, ref["ref_patient"] == ref_cpr["rp_id"], "left").drop("rp_id")
     f = f.join(ref, f["reference_id"] == ref["ref_id"], "left")
+    # erSammePatient: the same person (CPR) when both numbers are known, else the same patient row
+    both = F.col("patient_cpr").isNotNull() & F.col("ref_cpr").isNotNull()
+    f = f.withColumn(
+        "ref_same_person",
+        F.when(both, F.col("patient_cpr") == F.col("ref_cpr")).otherwise(F.col("ref_patient") == F.col("patient_id")),
+    )
     f = look.unit(f, "responsible_unit", "unit")
     f = look.codes(f, {"label": "label", "end_mode": "end_mode", "reference_type": "reftype"})
     df = std(

@@ -107,7 +107,7 @@ CHECKS: list[Check] = [
         lambda: (
             present("ref_patient")
             & in_list_at("reftype", "forloeb.reftype.ident_id", "start_time")
-            & (col("ref_patient") != col("patient_id"))
+            & ~col("ref_same_person")
         ),
     ),
     Check(
@@ -116,7 +116,7 @@ CHECKS: list[Check] = [
         lambda: (
             present("ref_patient")
             & in_list_at("reftype", "forloeb.reftype.diff_id", "start_time")
-            & (col("ref_patient") == col("patient_id"))
+            & col("ref_same_person")
         ),
     ),
     Check(
