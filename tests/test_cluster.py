@@ -2,10 +2,12 @@
 loopback; generate → validate → group run with spark-submit against it give the local run's
 outputs.
 
-Marked `cluster` (and `slow`) and part of the default run, so CI runs it: about four minutes on
-the 2-core box (each spark-submit 60-100 s: executors start in ~8 s, then the driver, two
-executors, a master and two workers share two cores). The local side is the suite's shared run
-(tests/conftest.py), so nothing is computed twice. `pytest -m "not cluster"` leaves it out.
+Marked `cluster` (and `slow`); `pytest -m cluster` runs it. The local side is the suite's shared
+run (tests/conftest.py), so nothing is computed twice; the cluster part takes five to six minutes on
+the 2-core box (each spark-submit 60-100 s: executors start in ~8 s, then the driver, two executors,
+a master and two workers share two cores). Not in the default run yet: it failed once inside a full
+CI run (it passes alone, 9.5 min with the shared fixtures) and the suite is near its 20-minute
+budget; both are open in issue 13.
 """
 
 from __future__ import annotations
