@@ -34,6 +34,7 @@ def test_every_parameter_file_loads_into_its_model():
     assert names == {
         "expectations.yaml",
         "generator.yaml",
+        "integrity.yaml",
         "grouping.yaml",
         "reference.yaml",
         "spark.yaml",
