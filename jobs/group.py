@@ -49,7 +49,7 @@ def run_group(
     with step("reading register", quiet):
         versions_ = read_register(spark, register)
         require_in_scope(versions_, at)
-        state = register_state(versions_, at)
+        state = register_state(versions_, at, persist=True)
     manifest = {
         "inputs": {
             "register": str(Path(register).resolve()),

@@ -54,7 +54,7 @@ def run_validate(
     with step("reading register", quiet):
         versions_ = read_register(spark, register)
         require_in_scope(versions_, at)
-        state = register_state(versions_, at)
+        state = register_state(versions_, at, persist=True)
     manifest: dict[str, Any] = {
         "inputs": {
             "register": str(Path(register).resolve()),

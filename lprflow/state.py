@@ -181,8 +181,13 @@ class RegisterState:
         return {name: out[name] for name in self.objects}
 
 
-def register_state(versions: dict[str, DataFrame], at: dt.datetime | str | None) -> RegisterState:
-    """The register as of `at` (None = everything reported); see the module docstring."""
+def register_state(
+    versions: dict[str, DataFrame], at: dt.datetime | str | None, persist: bool = False
+) -> RegisterState:
+    """The register as of `at` (None = everything reported); see the module docstring.
+
+    With `persist` the object statuses are computed once and kept until `release()` (the jobs use
+    it as a context manager); without, nothing is left in the session's memory."""
     at = parse_time(at)
     resolved: dict[str, DataFrame] = {}
     tables: dict[str, DataFrame] = {}
@@ -193,11 +198,11 @@ def register_state(versions: dict[str, DataFrame], at: dt.datetime | str | None)
         missing = [c for c in spec.owners if _OWNER_TABLE[c] not in resolved]
         if missing:
             raise KeyError(f"table '{name}' needs the table(s) its {', '.join(missing)} point at")
-        # persisted: the children's joins, the state's semi join, the set-aside objects and the
+        # persisted, the children's joins, the state's semi join, the set-aside objects and the
         # accounting of every later action read it instead of recomputing the chain above it
-        resolved[name] = _resolve(_newest(versions[name], name, at), name, resolved).persist(
-            StorageLevel.MEMORY_AND_DISK
-        )
+        resolved[name] = _resolve(_newest(versions[name], name, at), name, resolved)
+        if persist:
+            resolved[name] = resolved[name].persist(StorageLevel.MEMORY_AND_DISK)
         current = resolved[name].where(F.col("status") == "current").select(F.col("_id").alias(spec.key))
         # the newest full row per object (its window needs every column, so every consumer's plan
         # shares its shuffle), kept where the object is current; the join shuffles only the ids

@@ -307,6 +307,25 @@ def _complication_report(grade: str) -> list[Edit]:
     ]
 
 
+def _same_person_reference(name: str, reference_type: str, expect: list | None = None) -> Case:
+    """The forløbselement references one of a second patient row that has the baseline's CPR."""
+    return case(
+        name,
+        set_(FE, "fe", reference_id="fe2", reference_type=reference_type),
+        add(
+            FE,
+            key="fe2",
+            forloebselement_id="fe2",
+            patient_id="pat2",
+            start_time=T(2021, 2, 1),
+            end_time=T(2021, 2, 2),
+            henvisning_id=None,
+        ),  # fmt: skip
+        add("patient", key="pat2", patient_id="pat2", cpr="0101601231", birth_date=D(1960, 1, 1), sex=1),
+        expect=expect,
+    )
+
+
 CASES: list[Case] = [
     case("clean"),
     # NONE
@@ -391,35 +410,8 @@ CASES: list[Case] = [
         expect=[(FE, "fe", "3102")],
     ),
     # erSammePatient compares the person: two patient rows of one CPR are the same patient
-    case(
-        "c3101_cpr",
-        set_(FE, "fe", reference_id="fe2", reference_type="ALAR01"),
-        add(
-            FE,
-            key="fe2",
-            forloebselement_id="fe2",
-            patient_id="pat2",
-            start_time=T(2021, 2, 1),
-            end_time=T(2021, 2, 2),
-            henvisning_id=None,
-        ),  # fmt: skip
-        add("patient", key="pat2", patient_id="pat2", cpr="0101601231", birth_date=D(1960, 1, 1), sex=1),
-    ),
-    case(
-        "c3102_cpr",
-        set_(FE, "fe", reference_id="fe2", reference_type="ALAR11"),
-        add(
-            FE,
-            key="fe2",
-            forloebselement_id="fe2",
-            patient_id="pat2",
-            start_time=T(2021, 2, 1),
-            end_time=T(2021, 2, 2),
-            henvisning_id=None,
-        ),  # fmt: skip
-        add("patient", key="pat2", patient_id="pat2", cpr="0101601231", birth_date=D(1960, 1, 1), sex=1),
-        expect=[(FE, "fe", "3102")],
-    ),
+    _same_person_reference("c3101_cpr", "ALAR01"),
+    _same_person_reference("c3102_cpr", "ALAR11", expect=[(FE, "fe", "3102")]),
     case(
         "c3101_ok",
         set_(FE, "fe", reference_id="fe2", reference_type="ALAR01"),
