@@ -39,6 +39,25 @@ class SuiteFrame:
 
 
 @dataclass
+class Suites:
+    """The suite frames and the aggregate they share, cached until `release()` (or the end of `with`)."""
+
+    frames: list[SuiteFrame]
+    cached: list[DataFrame] = field(default_factory=list)
+
+    def release(self) -> None:
+        for df in self.cached:
+            df.unpersist()
+        self.cached.clear()
+
+    def __enter__(self) -> Suites:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+@dataclass
 class GxOutcome:
     suites: list[dict[str, Any]] = field(default_factory=list)
     docs_index: str | None = None
@@ -62,7 +81,8 @@ def build_suites(
     versions: dict[str, DataFrame],
     reference: Reference,
     as_of: dt.datetime,
-) -> list[SuiteFrame]:
+) -> Suites:
+    """The dataset suites; the per-hospital-month aggregate is cached, so use the result with `with`."""
     import great_expectations as gx
 
     E = gx.expectations
@@ -138,6 +158,18 @@ def build_suites(
         )
         .cache()
     )
+    cached = [per]
+    try:
+        suites += _period_suites(spark, per, conf, E)
+    except BaseException:
+        per.unpersist()
+        raise
+    return Suites(suites, cached)
+
+
+def _period_suites(spark: SparkSession, per: DataFrame, conf: Any, E: Any) -> list[SuiteFrame]:
+    """Suites 4-6 on the per-hospital-month aggregate: months covered, open contacts, aktionsdiagnose share."""
+    suites: list[SuiteFrame] = []
     bounds = per.agg(F.min("month").alias("lo"), F.max("month").alias("hi")).first()
     hospitals = per.select("hospital_id").distinct()
     if bounds["lo"]:
@@ -220,7 +252,10 @@ def run_suites(suites: list[SuiteFrame], docs_root: Path) -> GxOutcome:
                 name=s.name, validation_definitions=[vd], actions=[gx.checkpoint.UpdateDataDocsAction(name="docs")]
             )
         )
-        res = cp.run(batch_parameters={"dataframe": s.df})
+        try:
+            res = cp.run(batch_parameters={"dataframe": s.df})
+        finally:
+            s.df.unpersist()  # GX persists every batch it loads and never releases it
         results = []
         for vr in res.run_results.values():
             for r in vr.results:

@@ -94,7 +94,8 @@ def run_validate(
             raise nothing_in_scope(versions_, at)
         if dataset_expectations:
             with step("dataset expectations (Great Expectations) and Data Docs", quiet):
-                outcome = run_suites(build_suites(spark, state.tables, versions_, reference, at), o.path("data_docs"))
+                with build_suites(spark, state.tables, versions_, reference, at) as suites:
+                    outcome = run_suites(suites.frames, o.path("data_docs"))
             summary["dataset_expectations"] = {
                 "suites": outcome.suites,
                 "blocking_failures": outcome.blocking_failures,
