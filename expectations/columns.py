@@ -1,10 +1,13 @@
 """Column helpers the rules are written in: SKS code validity and code-list membership, SOR
 validity, and the Drools null semantics (a comparison with a missing value does not fire).
 
-A coded attribute `x` of an evaluation frame carries `x__from`, `x__to` (the code's validity) and
-`x__lists` (map<list name, struct<valid_from, valid_to>>: the code lists it belongs to and when).
-A SOR attribute `u` carries `u__from`, `u__to`, `u__psych`, `u__hospital`.
-Validity is compared by calendar day (a code valid to 2018-12-31 is valid all that day).
+A coded attribute `x` of an evaluation frame carries `x__from`, `x__to`, `x__gaps` (the code's
+validity: first day, last day, the days between its spans) and `x__lists` (map<list name,
+struct<valid_from, valid_to, gaps>>: the code lists it belongs to and when). A SOR attribute `u`
+carries `u__from`, `u__to`, `u__gaps`, `u__psych`, `u__hospital`. Validity and membership are
+compared by Danish calendar day (a code valid to 2018-12-31 is valid all that day, to midnight in
+Copenhagen); a day in a gap is outside both. Gaps are rare: the lambdas over them run on the
+few codes and units that have one (an empty array costs nothing).
 """
 
 from __future__ import annotations
@@ -12,13 +15,26 @@ from __future__ import annotations
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
+from lprflow.localtime import local_date
+
 
 def col(name: str) -> Column:
     return F.col(name)
 
 
 def day(ts: Column | str) -> Column:
-    return F.to_date(col(ts) if isinstance(ts, str) else ts)
+    """The Danish calendar day of an instant (Drools' toLocalDate())."""
+    return local_date(col(ts) if isinstance(ts, str) else ts)
+
+
+def in_gap(gaps: Column, d: Column) -> Column:
+    """Day d falls in one of the gaps (false when there are none or d is null)."""
+    return F.coalesce(F.exists(gaps, lambda g: (g["from_day"] <= d) & (g["to_day"] >= d)), F.lit(False))
+
+
+def gap_covers(gaps: Column, first: Column, last: Column) -> Column:
+    """The whole period first..last lies in one gap (false for an open or missing end)."""
+    return F.coalesce(F.exists(gaps, lambda g: (g["from_day"] <= first) & (g["to_day"] >= last)), F.lit(False))
 
 
 def _c(x: Column | str) -> Column:
@@ -37,7 +53,8 @@ def lists_contain_at(lists: Column, list_name: str, ts: Column | str) -> Column:
     return F.coalesce(
         m.isNotNull()
         & (m["valid_from"].isNull() | (m["valid_from"] <= d))
-        & (m["valid_to"].isNull() | (m["valid_to"] >= d)),
+        & (m["valid_to"].isNull() | (m["valid_to"] >= d))
+        & ~in_gap(m["gaps"], d),
         F.lit(False),
     )
 
@@ -49,7 +66,8 @@ def in_list_within(attr: str, list_name: str, start: Column | str, end: Column |
     return F.coalesce(
         m.isNotNull()
         & (m["valid_to"].isNull() | s.isNull() | (m["valid_to"] >= s))
-        & (m["valid_from"].isNull() | e_.isNull() | (m["valid_from"] <= e_)),
+        & (m["valid_from"].isNull() | e_.isNull() | (m["valid_from"] <= e_))
+        & ~gap_covers(m["gaps"], s, e_),
         F.lit(False),
     )
 
@@ -79,12 +97,22 @@ def before_valid(attr: str, ts: Column | str) -> Column:
 
 
 def after_valid(attr: str, ts: Column | str) -> Column:
-    """ts lies after the code's (or unit's) last valid day; never when it has no end."""
-    return day(_c(ts)) > valid_to(attr)
+    """ts lies after the code's (or unit's) last valid day, or in a gap between two of its spans
+    (it had lapsed by then); never after the end when it has none."""
+    d = day(_c(ts))
+    return (d > valid_to(attr)) | in_gap(col(f"{attr}__gaps"), d)
 
 
 def outside_valid(attr: str, ts: Column | str) -> Column:
+    """The code (or unit) is not valid on the day of ts."""
     return before_valid(attr, ts) | after_valid(attr, ts)
+
+
+def not_valid_within(attr: str, start: Column | str, end: Column | str) -> Column:
+    """The code (or unit) is valid on no day of start..end: the period ends before its first day,
+    starts after its last, or lies wholly in one gap."""
+    s, e_ = day(_c(start)), day(_c(end))
+    return (s > valid_to(attr)) | (e_ < valid_from(attr)) | gap_covers(col(f"{attr}__gaps"), s, e_)
 
 
 def present(name: str) -> Column:

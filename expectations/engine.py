@@ -19,6 +19,7 @@ from pyspark.sql.types import StringType, StructField, StructType, TimestampType
 from expectations.catalogue import RuleMeta
 from expectations.frames.base import Frame
 from expectations.registry import Check
+from lprflow.localtime import local_date, local_month
 
 ISSUE_COLUMNS = [
     "forloebselement_id",
@@ -57,7 +58,7 @@ def applies(meta: RuleMeta) -> Column:
     cond = F.col("_reporter").isin(*sorted(meta.scopes)) if meta.scopes else F.lit(False)
     for key, value in meta.windows.items():
         base, side = key.rsplit("_", 1)
-        c = F.to_date(F.col(_WINDOW_COLUMNS[base]))
+        c = local_date(F.col(_WINDOW_COLUMNS[base]))
         cond = cond & ((c >= F.lit(value)) if side == "from" else (c <= F.lit(value)))
     return cond
 
@@ -129,7 +130,7 @@ def evaluate(
             F.col("_parent_id").alias("parent_id"),
             F.col("region"),
             F.col("_unit").alias("responsible_unit"),
-            F.date_format("_month_ts", "yyyy-MM").alias("contact_month"),
+            local_month(F.col("_month_ts")).alias("contact_month"),
             F.explode(F.array_compact(F.array(*entries))).alias("i"),
         ).select("forloebselement_id", "parent_id", "region", "responsible_unit", "contact_month", "i.*")
         parts.append(part)

@@ -20,6 +20,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from expectations.config import expectations_config
+from lprflow.localtime import local_month
 from lprflow.reference import Reference
 from lprflow.schemas import TABLES
 
@@ -149,7 +150,7 @@ def build_suites(
     kk = k.join(units, "responsible_unit", "left").join(has_a, "kontakt_id", "left")
     limit = as_of - dt.timedelta(days=conf.open_contact_max_days)
     per = (
-        kk.groupBy("hospital_id", F.date_format("start_time", "yyyy-MM").alias("month"))
+        kk.groupBy("hospital_id", local_month(F.col("start_time")).alias("month"))
         .agg(
             F.count(F.lit(1)).alias("contacts"),
             F.sum((F.col("end_time").isNull() & (F.col("start_time") < F.lit(limit))).cast("int")).alias("old_open"),

@@ -17,6 +17,7 @@ from expectations.catalogue import SCOPES, RuleMeta
 from expectations.registry import Check
 from lprflow.config import IntegrityConfig, integrity_config
 from lprflow.cpr import cpr_birth_date, cpr_form_bad, cpr_sex
+from lprflow.localtime import local_date
 
 GROUP = "INTEGRITY"
 
@@ -47,7 +48,7 @@ def is_integrity(rule_id: Column) -> Column:
 def cpr_date_bad(cpr: Column, now: Column) -> Column:
     """A well-formed number whose date is not a calendar date, or lies after the run's time."""
     birth = cpr_birth_date(cpr)
-    return ~cpr_form_bad(cpr) & (birth.isNull() | (birth > F.to_date(now)))
+    return ~cpr_form_bad(cpr) & (birth.isNull() | (birth > local_date(now)))
 
 
 def cpr_disagrees(cpr: Column, birth_date: Column, sex: Column) -> Column:

@@ -20,6 +20,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from grouping.config import CourseRules
+from lprflow.localtime import local_date
 
 DIAG = "struct<code:string,addon:string>"
 
@@ -150,8 +151,8 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, rules: CourseRules,
         .join(pat, "patient_id", "left")
         .select(
             "*",
-            F.datediff(F.to_date("start_time"), "birth_date").alias("age_days"),
-            F.datediff(F.to_date("end_time"), F.to_date("start_time")).alias("los_days"),
+            F.datediff(local_date(F.col("start_time")), "birth_date").alias("age_days"),
+            F.datediff(local_date(F.col("end_time")), local_date(F.col("start_time"))).alias("los_days"),
             F.when(
                 F.col("fe_end").isNotNull() & (F.col("fe_end") <= F.col("end_time") + gap),
                 _discharge(rules.discharge_modes, rules.default_discharge),
@@ -188,11 +189,11 @@ def build(state: dict[str, DataFrame], sor_units: DataFrame, rules: CourseRules,
         "kontakt_id",
         "course_kind",
         "sex",
-        F.datediff(F.to_date("start_time"), "birth_date").alias("age_days"),
+        F.datediff(local_date(F.col("start_time")), "birth_date").alias("age_days"),
         F.when(F.col("end_time") == F.col("_course_end"), F.col("discharge"))
         .otherwise(rules.default_discharge)
         .alias("discharge"),
-        F.datediff(F.to_date("end_time"), F.to_date("start_time")).alias("los_days"),
+        F.datediff(local_date(F.col("end_time")), local_date(F.col("start_time"))).alias("los_days"),
         F.concat(F.array("adx"), "_bdx").alias("diagnoses"),
         F.array_sort("_px").alias("procedures"),
     )

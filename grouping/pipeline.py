@@ -28,6 +28,7 @@ from grouping.engine import group_cases
 from grouping.tables import TableSet
 from grouping.valuation import most_expensive, outside_drg_value, value_grouped
 from lprflow.config import ConfigError
+from lprflow.localtime import local_date, local_month
 from lprflow.paths import reference_dir
 from lprflow.pseudonym import patient_key
 from lprflow.reference import Reference
@@ -89,7 +90,7 @@ def _courses(state: dict[str, DataFrame], courses: DataFrame, best: DataFrame, c
     outside_value, outside_parts = outside_drg_value(
         F.col("course_kind"), F.col("los_days"), F.col("n_contacts"), conf.outside_drg
     )
-    municipality = paying_municipality(state["bopael"], courses, "course_id", F.to_date("start_time"))
+    municipality = paying_municipality(state["bopael"], courses, "course_id", local_date(F.col("start_time")))
     return (
         courses.join(best, "course_id", "left")
         .join(municipality, "course_id", "left")
@@ -117,7 +118,7 @@ def _courses(state: dict[str, DataFrame], courses: DataFrame, best: DataFrame, c
             F.when(somatic, F.col("value")).otherwise(outside_value).alias("value"),
             F.when(somatic, F.col("value_parts")).otherwise(outside_parts).alias("value_parts"),
             "municipality_code",
-            F.date_format("end_time", "yyyy-MM").alias("month"),
+            local_month(F.col("end_time")).alias("month"),
             "trace",
         )
     )

@@ -88,6 +88,7 @@ class SorCsv(Model):
 class ReferenceConfig(Model):
     """conf/reference.yaml: layouts of the official files and codes the core needs."""
 
+    local_time_zone: str
     danish_country_code: str
     sks_fixed_width: SksFixedWidth
     sor_csv: SorCsv

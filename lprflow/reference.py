@@ -15,8 +15,8 @@ from functools import cached_property
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 from pyspark.sql.types import (
+    ArrayType,
     BooleanType,
     DateType,
     MapType,
@@ -59,11 +59,26 @@ SOR_SCHEMA = StructType(
         StructField("valid_to", DateType()),
     ]
 )
-# code list name → the span of the code's membership (earliest from, latest to; null = open)
+# the days between two validity (or membership) spans of one code or unit, both ends inclusive
+GAPS = ArrayType(StructType([StructField("from_day", DateType()), StructField("to_day", DateType())]))
+# code list name → the code's membership: first day, last day (null = open) and the gaps between
 LIST_MAP = MapType(
     StringType(),
-    StructType([StructField("valid_from", DateType()), StructField("valid_to", DateType())]),
+    StructType([StructField("valid_from", DateType()), StructField("valid_to", DateType()), StructField("gaps", GAPS)]),
 )
+CODE_INFO_SCHEMA = StructType(
+    [
+        StructField("code", StringType(), False),
+        StructField("valid_from", DateType()),
+        StructField("valid_to", DateType()),
+        StructField("gaps", GAPS),
+        StructField("lists", LIST_MAP),
+    ]
+)
+UNIT_SCHEMA = StructType([*SOR_SCHEMA.fields, StructField("gaps", GAPS)])
+
+Span = tuple[dt.date | None, dt.date | None]
+ONE_DAY = dt.timedelta(days=1)
 
 
 class ReferenceError(ValueError):
@@ -109,6 +124,34 @@ def _rows(path: Path, columns: list[str], dates: set[str], bools: set[str] = fro
                 rec.append(row[c] or None)
         out.append(tuple(rec))
     return out
+
+
+def merge_spans(spans: list[Span]) -> list[Span]:
+    """Spans in order, joined where they overlap or touch (a null start is 'always', a null end 'open')."""
+    merged: list[Span] = []
+    for start, end in sorted(spans, key=lambda s: s[0] or dt.date.min):
+        if merged:
+            first, last = merged[-1]
+            if last is None or start is None or start <= last + ONE_DAY:
+                merged[-1] = (first, None if last is None or end is None else max(last, end))
+                continue
+        merged.append((start, end))
+    return merged
+
+
+def validity(spans: list[Span]) -> tuple[dt.date | None, dt.date | None, list[Span]]:
+    """(first day, last day or None when open, the gaps between the spans as inclusive day ranges).
+
+    The official SKS and SOR files give a code or unit that lapses and returns one row per span;
+    it is valid on a day only if some span holds it, so the days between spans stay invalid.
+    """
+    merged = merge_spans(spans)
+    gaps = [(a[1] + ONE_DAY, b[0] - ONE_DAY) for a, b in zip(merged, merged[1:], strict=False)]
+    return merged[0][0], merged[-1][1], gaps
+
+
+def _latest(rows: list[tuple], from_index: int) -> tuple:
+    return max(rows, key=lambda r: r[from_index] or dt.date.min)
 
 
 def read_official_sks(path: str | Path) -> list[tuple]:
@@ -192,27 +235,44 @@ class Reference:
     def load(cls, spark: SparkSession, folder: str | Path | None = None) -> Reference:
         return cls(spark, Path(folder) if folder else reference_dir())
 
-    @cached_property
-    def sks_codes(self) -> DataFrame:
-        rows = _rows(
+    def _read_sks(self) -> list[tuple]:
+        return _rows(
             self.folder / "sks_codes.csv", ["code", "text", "valid_from", "valid_to"], {"valid_from", "valid_to"}
         )
-        return self.spark.createDataFrame(rows, SKS_SCHEMA)
 
-    @cached_property
-    def code_lists(self) -> DataFrame:
-        rows = _rows(
+    def _read_lists(self) -> list[tuple]:
+        return _rows(
             self.folder / "sks_code_lists.csv",
             ["list_name", "code", "valid_from", "valid_to"],
             {"valid_from", "valid_to"},
         )
-        return self.spark.createDataFrame(rows, LIST_SCHEMA)
+
+    @cached_property
+    def sks_codes(self) -> DataFrame:
+        """One row per code as read (a code with several spans has several rows)."""
+        return self.spark.createDataFrame(self._read_sks(), SKS_SCHEMA)
+
+    @cached_property
+    def code_lists(self) -> DataFrame:
+        """One row per (list, code, span) as read."""
+        return self.spark.createDataFrame(self._read_lists(), LIST_SCHEMA)
 
     @cached_property
     def sor_units(self) -> DataFrame:
+        """One row per SOR unit: the attributes of its latest span, its first and last valid day and
+        the gaps between its spans (UNIT_SCHEMA), so a join on sor_id never multiplies rows."""
         cols = [f.name for f in SOR_SCHEMA.fields]
-        rows = _rows(self.folder / "sor_units.csv", cols, {"valid_from", "valid_to"}, {"psychiatric"})
-        return self.spark.createDataFrame(rows, SOR_SCHEMA)
+        by_unit: dict[str, list[tuple]] = {}
+        for row in _rows(self.folder / "sor_units.csv", cols, {"valid_from", "valid_to"}, {"psychiatric"}):
+            by_unit.setdefault(row[0], []).append(row)
+        start, end = cols.index("valid_from"), cols.index("valid_to")
+        units = []
+        for rows in by_unit.values():
+            first, last, gaps = validity([(r[start], r[end]) for r in rows])
+            latest = list(_latest(rows, start))
+            latest[start], latest[end] = first, last
+            units.append((*latest, gaps))
+        return self.spark.createDataFrame(units, UNIT_SCHEMA)
 
     @cached_property
     def municipalities(self) -> DataFrame:
@@ -221,27 +281,28 @@ class Reference:
 
     @cached_property
     def code_info(self) -> DataFrame:
-        """code → validity and a map of the code lists it belongs to, each with its membership span.
+        """One row per SKS code: its validity (first day, last day, gaps) and a map of the code lists it
+        belongs to, each with its membership (first day, last day, gaps).
 
-        A map (not an array) so rules look a list up without a lambda: code-generated and cheap.
+        A map (not an array) so rules look a list up without a lambda. Built on the driver from the
+        reference rows (a local table broadcast to every coded column of every frame), so no query
+        re-runs an aggregation of it.
         """
-        spans = self.code_lists.groupBy("code", "list_name").agg(
-            F.min("valid_from").alias("valid_from"),
-            F.when(F.max(F.col("valid_to").isNull().cast("int")) == 1, F.lit(None))
-            .otherwise(F.max("valid_to"))
-            .alias("valid_to"),
-        )
-        lists = spans.groupBy("code").agg(
-            F.map_from_entries(F.collect_list(F.struct("list_name", F.struct("valid_from", "valid_to")))).alias("lists")
-        )
-        info = (
-            self.sks_codes.select("code", "valid_from", "valid_to")
-            .join(lists, "code", "left")
-            .withColumn("lists", F.coalesce("lists", F.create_map().cast(LIST_MAP)))
-        )
-        # a few hundred rows, joined (broadcast) to every coded column of every frame: built once
-        # here as a local table, so no query re-runs its aggregations (each was two shuffles)
-        return self.spark.createDataFrame(info.collect(), info.schema)
+        spans: dict[str, list[Span]] = {}
+        for code, _text, start, end in self._read_sks():
+            spans.setdefault(code, []).append((start, end))
+        membership: dict[str, dict[str, list[Span]]] = {}
+        for list_name, code, start, end in self._read_lists():
+            membership.setdefault(code, {}).setdefault(list_name, []).append((start, end))
+        rows = [
+            (
+                code,
+                *validity(code_spans),
+                {name: validity(s) for name, s in membership.get(code, {}).items()},
+            )
+            for code, code_spans in spans.items()
+        ]
+        return self.spark.createDataFrame(rows, CODE_INFO_SCHEMA)
 
     def municipality_rows(self) -> list[dict[str, str]]:
         """The municipalities as plain rows (98 of them), for driver-side parameterisation."""

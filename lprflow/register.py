@@ -17,6 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DataType
 
 from lprflow.footers import FooterError, check_footers
+from lprflow.localtime import local_to_utc
 from lprflow.schemas import TABLE_NAMES, Table, table
 
 
@@ -25,19 +26,25 @@ class RegisterError(ValueError):
 
 
 def parse_time(value: str | dt.datetime | dt.date | None) -> dt.datetime | None:
-    """An as-of time from the CLI: ISO date (midnight UTC, end-exclusive day start) or timestamp."""
+    """An as-of time as a naive UTC instant.
+
+    What a person types is Danish local time: an ISO date is the start of that day in Copenhagen
+    (`2022-03-01` → 2022-02-28T23:00 UTC) and a timestamp without an offset is a Copenhagen wall
+    clock time; a timestamp with an offset is that instant. A `date` object is a Danish day too; a
+    `datetime` object is already an instant (naive means UTC) and is returned as it is.
+    """
     if value is None or isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
+        return local_to_utc(dt.datetime(value.year, value.month, value.day))
     text = value.strip()
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"not an ISO date or timestamp: '{text}'") from exc
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-    return parsed
+        return parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return local_to_utc(parsed)
 
 
 def _compatible(found: DataType, wanted: DataType) -> bool:

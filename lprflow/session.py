@@ -9,6 +9,7 @@ import sys
 from pyspark.sql import SparkSession
 
 from lprflow.config import ConfigError, spark_config
+from lprflow.localtime import pin_process_to_utc, require_utc_session
 
 
 class JavaMissingError(RuntimeError):
@@ -44,6 +45,7 @@ def get_spark(
     so nothing here fights a cluster's own settings.
     """
     _check_java()
+    pin_process_to_utc()
     # Python workers (if any) run the driver's interpreter, with the same packages
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     profile = profile or os.environ.get("LPRFLOW_SPARK_PROFILE", "local")
@@ -65,4 +67,5 @@ def get_spark(
             if key.startswith("spark.sql.") and not submitted.contains(key):
                 spark.conf.set(key, value)
     spark.sparkContext.setLogLevel(os.environ.get("LPRFLOW_SPARK_LOGLEVEL", "WARN"))
+    require_utc_session(spark)
     return spark

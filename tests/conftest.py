@@ -59,3 +59,31 @@ def grouping_dir(spark, register_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("grp") / "grouping"
     run_group(spark, register_dir, YEAR, AS_OF, out, quiet=True)
     return out
+
+
+LEFT_PERSISTED: list[tuple[str, int]] = []
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_cache_outlives_its_module(request):
+    """Tests share one 1g driver: what a module left persisted (a frame builder's contact context, a
+    test's own cache) is released after it, and reported at the end of the run."""
+    yield
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.getActiveSession()
+    if spark is None:
+        return
+    rdds = spark.sparkContext._jsc.getPersistentRDDs()
+    if rdds.size():
+        LEFT_PERSISTED.append((request.module.__name__, rdds.size()))
+        for rdd in list(rdds.values()):
+            rdd.unpersist(True)
+    spark.catalog.clearCache()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if LEFT_PERSISTED:
+        terminalreporter.write_line(
+            "persisted RDDs released after their module: " + ", ".join(f"{m} {n}" for m, n in LEFT_PERSISTED)
+        )

@@ -334,6 +334,21 @@ CASES: list[Case] = [
     # PATIENT / BOPAEL
     case("c01_01", set_("patient", "pat", birth_date=D(2021, 3, 2)), expect=[(FE, "fe", "01.01"), (HEN, "h", "01.11")]),
     case("c01_11", set_("patient", "pat", birth_date=D(2021, 2, 20)), expect=[(HEN, "h", "01.11")]),
+    # Danish calendar days: born 1 March; 23:15 and 23:30 UTC on 28 February are 00:15 and 00:30 in
+    # Copenhagen on 1 March (no error), 22:15 and 22:30 UTC are 23:15 and 23:30 on 28 February
+    case(
+        "c01_local_day",
+        set_("patient", "pat", birth_date=D(2021, 3, 1)),
+        set_(HEN, "h", time=T(2021, 2, 28, 23, 15)),
+        set_(FE, "fe", start_time=T(2021, 2, 28, 23, 30)),
+    ),
+    case(
+        "c01_local_day_before",
+        set_("patient", "pat", birth_date=D(2021, 3, 1)),
+        set_(HEN, "h", time=T(2021, 2, 28, 22, 15)),
+        set_(FE, "fe", start_time=T(2021, 2, 28, 22, 30)),
+        expect=[(FE, "fe", "01.01"), (HEN, "h", "01.11")],
+    ),
     case("c01_a", set_(BO, "bo", country_code="5800"), expect=[(BO, "bo", "01.a")]),
     case("c01_a_ok", set_(BO, "bo", country_code="5902")),
     case("c01_b", set_(BO, "bo", municipality_code="0900"), expect=[(BO, "bo", "01.b")]),

@@ -45,6 +45,7 @@ ROWS = {
     "patient": [
         {"patient_id": "P1", "cpr": "0101501234", "birth_date": dt.date(1950, 1, 1), "sex": 1},
         {"patient_id": "P2", "cpr": "0202802222", "birth_date": dt.date(1980, 2, 2), "sex": 2},
+        {"patient_id": "P3", "cpr": "0103214003", "birth_date": dt.date(2021, 3, 1), "sex": 1},
     ],
     "bopael": [
         {
@@ -60,6 +61,13 @@ ROWS = {
             "municipality_code": None,
             "country_code": "5120",
             "valid_from": dt.date(2010, 1, 1),
+        },
+        {
+            "bopael_id": "B3",
+            "patient_id": "P3",
+            "municipality_code": "0101",
+            "country_code": "5100",
+            "valid_from": dt.date(2021, 3, 1),
         },
     ],
     "forloebselement": [
@@ -77,6 +85,12 @@ ROWS = {
             "end_mode": "ALAC70",
             "responsible_unit": MED,
         },
+        {
+            "forloebselement_id": "FE3",
+            "patient_id": "P3",
+            "start_time": _ts("2021-02-28T23:30"),
+            "responsible_unit": MED,
+        },
     ],
     "kontakt": [
         # K1 + K2: 2 hours apart at the same hospital -> one course; K1 is longer and leads
@@ -91,6 +105,8 @@ ROWS = {
         _contact("K8", "2021-06-01T08:00", "2021-06-06T08:00"),
         _contact("K9", "2021-06-06T09:00", "2021-06-07T08:00"),
         _contact("K10", "2021-05-01T08:00", "2021-05-01T09:00", patient="P2", fe="FE2"),  # died: discharge E
+        # born 1 March; 00:30 Danish time on 1 March to 00:30 on 1 April (UTC: 28 February to 31 March)
+        _contact("K11", "2021-02-28T23:30", "2021-03-31T22:30", patient="P3", fe="FE3"),
     ],
     "diagnose": [
         _dx("D1", "K1", "DI219"),
@@ -102,6 +118,7 @@ ROWS = {
         _dx("D8", "K8", "DS720"),
         _dx("D9", "K9", "DI219"),
         _dx("D10", "K10", "DI219"),
+        _dx("D11", "K11", "DI219"),
     ],
     "procedure": [_px("X1", "K1", "KFNG05"), _px("X9", "K9", "KFNG05")],
 }
@@ -135,6 +152,7 @@ def test_contacts_join_into_courses(grouped):
         "K8": "K8",
         "K9": "K8",
         "K10": "K10",
+        "K11": "K11",
     }
     assert {k: c["status"] for k, c in contacts.items() if c["status"] != "grouped"} == {
         "K5": "open",
@@ -185,10 +203,18 @@ def test_outpatient_virtual_psychiatry_and_death(grouped):
     assert died["municipality_code"] is None  # lives abroad
 
 
+def test_days_and_months_are_danish(grouped):
+    """A newborn's stay from 00:30 Danish time on 1 March, her birthday, to 00:30 on 1 April: age 0
+    days, 31 days long, in April's activity, paid by the municipality she lives in from 1 March."""
+    _, courses, _, _ = grouped
+    c = courses["K11"]
+    assert (c["age_days"], c["los_days"], c["month"], c["municipality_code"]) == (0, 31, "2021-04", "0101")
+
+
 def test_summary_and_manifest(grouped):
     summary, courses, _, out = grouped
-    assert summary["contacts"] == {"total": 10, "grouped": 8, "open": 1, "not_activity": 1}
-    assert summary["courses"] == len(courses) == 6
+    assert summary["contacts"] == {"total": 11, "grouped": 9, "open": 1, "not_activity": 1}
+    assert summary["courses"] == len(courses) == 7
     assert summary["value_kr"] == pytest.approx(sum(c["value"] for c in courses.values()))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["tariff_year"] == 2021 and manifest["tables"]["rules"] == 102
@@ -227,7 +253,7 @@ def test_group_cli_prints_groups_and_exits_zero(hand_register, tmp_path):
     args = ["group", "--register", str(hand_register), "--tariff-year", "2021", "--as-of", "2022-04-01"]
     res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "o"), "--profile", "test"])
     assert res.exit_code == 0, res.output
-    assert "6 DRG-sygehusforløb" in res.output and "05PR02" in res.output
+    assert "7 DRG-sygehusforløb" in res.output and "05PR02" in res.output
 
 
 def test_a_rerun_writes_byte_identical_data(spark, hand_register, grouped, tmp_path):

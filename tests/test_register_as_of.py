@@ -77,6 +77,13 @@ def test_tie_on_report_time_is_deterministic_and_deletion_wins(spark):
     assert first == _state(df2.orderBy("priority", ascending=False), None) == {"k1": "ATA3"}
 
 
-def test_parse_time_accepts_dates_and_offsets():
-    assert parse_time("2022-03-10") == T(2022, 3, 10)
-    assert parse_time("2022-03-10T01:00:00+01:00") == T(2022, 3, 10)
+def test_parse_time_reads_what_a_person_types_as_danish_time():
+    assert parse_time("2022-03-10") == T(2022, 3, 9, 23)  # midnight in Copenhagen, winter time
+    assert parse_time("2022-07-10") == T(2022, 7, 9, 22)  # summer time
+    assert parse_time(dt.date(2022, 3, 10)) == T(2022, 3, 9, 23)
+    assert parse_time("2022-03-10T01:00:00") == T(2022, 3, 10)  # a wall-clock time
+    assert parse_time("2022-03-10T01:00:00+01:00") == T(2022, 3, 10)  # an instant
+    assert parse_time("2022-03-10T00:00:00Z") == T(2022, 3, 10)
+    assert parse_time(T(2022, 3, 10)) == T(2022, 3, 10)  # a datetime is already a UTC instant
+    # the autumn hour that occurs twice: its first (summer-time) occurrence
+    assert parse_time("2021-10-31T02:30:00") == T(2021, 10, 31, 0, 30)

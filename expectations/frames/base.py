@@ -13,9 +13,10 @@ Standard columns (`std`), on every frame:
   _w_fe_start, _w_c_start, _w_c_end   times the rules' validity windows are tested on
   reported_at, region
 
-Lookup columns: `Lookups.codes(df, {src: attr})` adds `attr__from`, `attr__to`, `attr__lists`
-for an SKS-coded column (see expectations/columns.py); `Lookups.unit(df, src, attr)` adds
-`attr__from`, `attr__to`, `attr__psych`, `attr__hospital` for a SOR unit column.
+Lookup columns: `Lookups.codes(df, {src: attr})` adds `attr__from`, `attr__to`, `attr__gaps`,
+`attr__lists` for an SKS-coded column (see expectations/columns.py); `Lookups.unit(df, src, attr)`
+adds `attr__from`, `attr__to`, `attr__gaps`, `attr__psych`, `attr__hospital`, `attr__known` for a
+SOR unit column.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ class Lookups:
         self.r = register
         self.code_info = F.broadcast(reference.code_info)
         self._sor = F.broadcast(
-            reference.sor_units.select("sor_id", "valid_from", "valid_to", "psychiatric", "hospital_id")
+            reference.sor_units.select("sor_id", "valid_from", "valid_to", "gaps", "psychiatric", "hospital_id")
         )
         self._kctx: DataFrame | None = None
         self.municipalities = reference.municipalities
@@ -133,12 +134,13 @@ class Lookups:
             self._kctx = None
 
     def codes(self, df: DataFrame, attrs: dict[str, str]) -> DataFrame:
-        """Join SKS info for each source column → attribute prefix (x__from, x__to, x__lists)."""
+        """Join SKS info for each source column → attribute prefix (x__from, x__to, x__gaps, x__lists)."""
         for src, attr in attrs.items():
             info = self.code_info.select(
                 F.col("code").alias(f"{attr}__code"),
                 F.col("valid_from").alias(f"{attr}__from"),
                 F.col("valid_to").alias(f"{attr}__to"),
+                F.col("gaps").alias(f"{attr}__gaps"),
                 F.col("lists").alias(f"{attr}__lists"),
             )
             df = df.join(info, df[src] == info[f"{attr}__code"], "left").drop(f"{attr}__code")
@@ -149,12 +151,13 @@ class Lookups:
         return df
 
     def unit(self, df: DataFrame, src: str, attr: str) -> DataFrame:
-        """Join SOR info (attr__from, attr__to, attr__psych, attr__hospital; attr__known true
+        """Join SOR info (attr__from, attr__to, attr__gaps, attr__psych, attr__hospital; attr__known true
         where the unit is in the SOR register) for a unit column."""
         info = self._sor.select(
             F.col("sor_id").alias(f"{attr}__id"),
             F.col("valid_from").alias(f"{attr}__from"),
             F.col("valid_to").alias(f"{attr}__to"),
+            F.col("gaps").alias(f"{attr}__gaps"),
             F.col("psychiatric").alias(f"{attr}__psych"),
             F.col("hospital_id").alias(f"{attr}__hospital"),
             F.lit(True).alias(f"{attr}__known"),
@@ -178,7 +181,7 @@ class Lookups:
         the contact's and forløbselement's as-of state or shuffling it again.
 
         Columns: k_id, k_fe_id, k_start, k_end, k_unit, k_type; fe_start, fe_end, fe_reporter,
-        fe_unit; ku__from, ku__to, ku__psych, ku__hospital (its unit); ktype__from, ktype__to,
+        fe_unit; ku__from, ku__to, ku__gaps, ku__psych, ku__hospital (its unit); ktype__from, ktype__to, ktype__gaps,
         ktype__lists (its type)."""
         if self._kctx is None:
             k = self.r["kontakt"].select(

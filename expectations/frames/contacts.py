@@ -9,14 +9,13 @@ from expectations.frames.base import Frame, Lookups, std
 
 
 def kontakt_frame(look: Lookups, d_agg: DataFrame, o_agg: DataFrame, p_agg: DataFrame) -> Frame:
-    """Frame `kontakt`: each contact with its forløbselement (fe_start, fe_end, fe_reporter,
-    fe_unit), unit (unit__from, unit__to, unit__psych, unit__hospital), type (type__from, type__to,
-    type__lists), priority__from, priority__to, priority__lists, reason__from, reason__to,
-    reason__lists, its henvisning's time (h_time), the diagnosis aggregates `d_agg` (a_*, b_*), the
-    opholdsadresse and payment interval aggregates (o_n, o_starts, o_ends, o_tiling_broken; p_n,
-    p_starts, p_ends, p_tiling_broken), and
-    whether an interval starts or ends with the contact (o_start_eq, o_end_eq, p_start_eq,
-    p_end_eq; null when none does or can)."""
+    """Frame `kontakt`: each contact with its forløbselement (fe_start, fe_end, fe_reporter, fe_unit), unit
+    (unit__from, unit__to, unit__gaps, unit__psych, unit__hospital), type (type__from, type__to, type__gaps,
+    type__lists), priority__from, priority__to, priority__gaps, priority__lists, reason__from, reason__to,
+    reason__gaps, reason__lists, its henvisning's time (h_time), the diagnosis aggregates `d_agg` (a_*, b_*),
+    the opholdsadresse and payment interval aggregates (o_n, o_starts, o_ends, o_tiling_broken; p_n, p_starts,
+    p_ends, p_tiling_broken), and whether an interval starts or ends with the contact (o_start_eq, o_end_eq,
+    p_start_eq, p_end_eq; null when none does or can)."""
     k = look.r["kontakt"]
     ctx = look.contact_context().select(
         "k_id",
@@ -24,8 +23,8 @@ def kontakt_frame(look: Lookups, d_agg: DataFrame, o_agg: DataFrame, p_agg: Data
         "fe_end",
         "fe_reporter",
         "fe_unit",
-        *[F.col(f"ku__{a}").alias(f"unit__{a}") for a in ("from", "to", "psych", "hospital", "known")],
-        *[F.col(f"ktype__{a}").alias(f"type__{a}") for a in ("from", "to", "lists")],
+        *[F.col(f"ku__{a}").alias(f"unit__{a}") for a in ("from", "to", "gaps", "psych", "hospital", "known")],
+        *[F.col(f"ktype__{a}").alias(f"type__{a}") for a in ("from", "to", "gaps", "lists")],
     )
     k = k.join(ctx, k["kontakt_id"] == ctx["k_id"], "left").drop("k_id")
     k = look.codes(k, {"priority": "priority", "reason": "reason"})

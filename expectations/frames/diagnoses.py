@@ -46,8 +46,8 @@ def with_flags(d: DataFrame, names: frozenset[str] | None = None) -> DataFrame:
 
 
 def diagnose_base(look: Lookups) -> DataFrame:
-    """Each diagnosis with its contact context, code lookups (code__from, code__to, code__lists,
-    art__from, art__to, art__lists, side__from, side__to, side__lists) and flags (f_*)."""
+    """Each diagnosis with its contact context, code lookups (code__from, code__to, code__gaps, code__lists,
+    art__from, art__to, art__gaps, art__lists, side__from, side__to, side__gaps, side__lists) and flags (f_*)."""
     d = look.r["diagnose"]
     d = d.join(look.contact_context(), d["kontakt_id"] == F.col("k_id"), "left")
     d = look.codes(d, {"code": "code", "art": "art", "side": "side"})
@@ -118,8 +118,8 @@ def diagnose_frame(d: DataFrame) -> Frame:
 
 def diagnose_codes_frame(look: Lookups, d: DataFrame) -> Frame:
     """Frame `diagnose_codes`: one row per add-on (code_kind T), metastasis (M) or local-recurrence
-    (L) code `x` of a diagnosis, with x__from, x__to, x__lists and the primary code's validity
-    primary__from, primary__to."""
+    (L) code `x` of a diagnosis, with x__from, x__to, x__gaps, x__lists and the primary code's validity
+    primary__from, primary__to, primary__gaps."""
     keep = [
         "diagnose_id",
         "kontakt_id",

@@ -18,12 +18,12 @@ def _with_birth_date(look: Lookups, df: DataFrame) -> DataFrame:
 
 
 def fe_frame(look: Lookups) -> Frame:
-    """Frame `forloebselement`: each forløbselement with the patient's birth_date, its henvisning's
-    time (h_time), the forløbselement it references (ref_start, ref_patient, ref_same_person: the
-    same person by CPR, or by patient row where a CPR is missing), its unit (unit__from,
-    unit__to, unit__psych, unit__hospital) and codes label__from, label__to, label__lists,
-    end_mode__from, end_mode__to, end_mode__lists, reftype__from, reftype__to, reftype__lists (of
-    its reference_type)."""
+    """Frame `forloebselement`: each forløbselement with the patient's birth_date, its henvisning's time
+    (h_time), the forløbselement it references (ref_start, ref_patient, ref_same_person: the same person by CPR,
+    or by patient row where a CPR is missing), its unit (unit__from, unit__to, unit__gaps, unit__psych,
+    unit__hospital) and codes label__from, label__to, label__gaps, label__lists, end_mode__from, end_mode__to,
+    end_mode__gaps, end_mode__lists, reftype__from, reftype__to, reftype__gaps, reftype__lists (of its
+    reference_type)."""
     f = _with_birth_date(look, look.r["forloebselement"])
     h = look.r["henvisning"].select(F.col("henvisning_id").alias("h_id"), F.col("time").alias("h_time"))
     f = f.join(h, f["henvisning_id"] == h["h_id"], "left")
@@ -56,11 +56,11 @@ def fe_frame(look: Lookups) -> Frame:
 
 
 def henvisning_frames(look: Lookups) -> tuple[Frame, Frame]:
-    """Frames `henvisning` (each henvisning with the patient's birth_date, the first forløbselement
-    it started as struct `hf`, and codes reason__from, reason__to, reason__lists (of its
-    reason_code), method__from, method__to, method__lists, free_choice__from, free_choice__to,
-    free_choice__lists) and
-    `henvisning_codes` (one row per reason add-on code `x`, code_kind T, with x__*)."""
+    """Frames `henvisning` (each henvisning with the patient's birth_date, the first forløbselement it started
+    as struct `hf`, and codes reason__from, reason__to, reason__gaps, reason__lists (of its reason_code),
+    method__from, method__to, method__gaps, method__lists, free_choice__from, free_choice__to,
+    free_choice__gaps, free_choice__lists) and `henvisning_codes` (one row per reason add-on code `x`, code_kind
+    T, with x__*)."""
     h = _with_birth_date(look, look.r["henvisning"])
     fe = (
         look.r["forloebselement"]

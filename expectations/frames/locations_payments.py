@@ -39,8 +39,8 @@ def interval_aggregates(df: DataFrame, prefix: str) -> DataFrame:
 
 
 def ophold_frame(look: Lookups) -> Frame:
-    """Frame `opholdsadresse`: each opholdsadresse with its contact context, its unit (u__from,
-    u__to, u__psych, u__hospital) and its absence code (absence__from, absence__to, absence__lists)."""
+    """Frame `opholdsadresse`: each opholdsadresse with its contact context, its unit (u__from, u__to, u__gaps,
+    u__psych, u__hospital) and its absence code (absence__from, absence__to, absence__gaps, absence__lists)."""
     o = look.r["opholdsadresse"]
     o = o.join(look.contact_context(), o["kontakt_id"] == F.col("k_id"), "left")
     o = look.codes(look.unit(o, "unit", "u"), {"absence": "absence"})
@@ -48,10 +48,10 @@ def ophold_frame(look: Lookups) -> Frame:
 
 
 def payment_frame(look: Lookups) -> Frame:
-    """Frame `betalingsoplysning`: each payment with its contact context (when on a contact), its
-    own forløbselement (pfe_id, pfe_reporter, pfe_start, pfe_unit) and codes agreement__from,
-    agreement__to, agreement__lists, payer__from, payer__to, payer__lists, speclevel__from,
-    speclevel__to, speclevel__lists (of its specialisation_level)."""
+    """Frame `betalingsoplysning`: each payment with its contact context (when on a contact), its own
+    forløbselement (pfe_id, pfe_reporter, pfe_start, pfe_unit) and codes agreement__from, agreement__to,
+    agreement__gaps, agreement__lists, payer__from, payer__to, payer__gaps, payer__lists, speclevel__from,
+    speclevel__to, speclevel__gaps, speclevel__lists (of its specialisation_level)."""
     b = look.r["betalingsoplysning"]
     b = b.join(look.contact_context(), b["kontakt_id"] == F.col("k_id"), "left")
     b = b.join(

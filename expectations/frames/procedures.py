@@ -24,13 +24,13 @@ def _procedure_std(df: DataFrame) -> DataFrame:
 
 
 def procedure_base(look: Lookups) -> DataFrame:
-    """Each procedure with its contact context (k_*; none for a procedure on the forløbselement),
-    its forløbselement (fe_start, fe_end, fe_reporter, fe_unit), its producer unit (producer__from,
-    producer__to, producer__psych, producer__hospital), its payment's period (pay_id, pay_start,
-    pay_end) and codes code__from, code__to, code__lists, side__from, side__to, side__lists,
-    action__from, action__to, action__lists (of its action_spec), contrast__from, contrast__to,
-    contrast__lists, indication__from, indication__to, indication__lists, personnel__from,
-    personnel__to, personnel__lists."""
+    """Each procedure with its contact context (k_*; none for a procedure on the forløbselement), its
+    forløbselement (fe_start, fe_end, fe_reporter, fe_unit), its producer unit (producer__from, producer__to,
+    producer__gaps, producer__psych, producer__hospital), its payment's period (pay_id, pay_start, pay_end) and
+    codes code__from, code__to, code__gaps, code__lists, side__from, side__to, side__gaps, side__lists,
+    action__from, action__to, action__gaps, action__lists (of its action_spec), contrast__from, contrast__to,
+    contrast__gaps, contrast__lists, indication__from, indication__to, indication__gaps, indication__lists,
+    personnel__from, personnel__to, personnel__gaps, personnel__lists."""
     p = look.r["procedure"]
     ctx = look.contact_context().drop("fe_start", "fe_end", "fe_reporter", "fe_unit")
     p = p.join(ctx, p["kontakt_id"] == F.col("k_id"), "left")
@@ -62,7 +62,7 @@ def procedure_frame(p: DataFrame) -> Frame:
 
 def procedure_codes_frame(look: Lookups, p: DataFrame) -> Frame:
     """Frame `procedure_codes`: one row per add-on (code_kind T) or indication add-on (I) code `x`
-    of a procedure, with x__from, x__to, x__lists."""
+    of a procedure, with x__from, x__to, x__gaps, x__lists."""
     keep = [
         "procedure_id",
         "kontakt_id",

@@ -38,7 +38,7 @@ def resultat_frame(look: Lookups) -> Frame:
 
 def result_report_frame(look: Lookups) -> Frame:
     """Frame `result_report`: result reports triggered by a procedure, with that procedure (rp_id,
-    rp_code with rpcode__from, rpcode__to, rpcode__lists, rp_kontakt, rp_unit), their results
+    rp_code with rpcode__from, rpcode__to, rpcode__gaps, rpcode__lists, rp_kontakt, rp_unit), their results
     (res_items: type and its value's lists) and the contact's bidiagnoser's code lists (b_lists)."""
     ri = look.r["resultatindberetning"].where(F.col("trigger_type") == "procedure")
     proc = look.r["procedure"].select(
