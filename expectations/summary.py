@@ -54,7 +54,7 @@ def build_summary(
     )
     with_units = errors.join(F.broadcast(units), "responsible_unit", "left")
     return {
-        "as_of": as_of.isoformat(),
+        "as_of": as_of.replace(tzinfo=dt.UTC).isoformat(),
         "reports_checked": total_checked,
         "objects_checked": checked,
         "errors": n_err,

@@ -125,7 +125,12 @@ def validate(
     register: Annotated[Path, typer.Option(help="Register directory (one Parquet folder per table).")],
     out: Annotated[Path, typer.Option(help="Output directory (replaced atomically).")],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Validate the register as of this ISO date/time (default: now, UTC).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Validate the register as of this ISO date or time, Danish time unless it carries an offset "
+            "(2022-03-01 = midnight in Copenhagen; default: now).",
+        ),
     ] = None,
     dataset_expectations: Annotated[
         bool,
@@ -140,7 +145,7 @@ def validate(
     """Check every report against the business-rule catalogue; write the error list (flat and JSON)."""
     from jobs.validate import run_validate
 
-    at = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat()
+    at = as_of or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()  # an instant, not Danish time
     try:
         spark = _spark(profile, conf)
         summary = run_validate(spark, register, at, out, dataset_expectations=dataset_expectations, overwrite=overwrite)
@@ -150,8 +155,11 @@ def validate(
 
 
 def _print_summary(summary: dict, out: Path) -> None:
+    from lprflow.localtime import danish_time
+
     console.print(
-        f"checked [bold]{summary['reports_checked']:,}[/bold] reports as of {summary['as_of']}: "
+        f"checked [bold]{summary['reports_checked']:,}[/bold] reports as of "
+        f"{danish_time(dt.datetime.fromisoformat(summary['as_of']))}: "
         f"[bold]{summary['errors']:,}[/bold] errors, {summary['warnings']:,} warnings "
         f"({summary['error_percent']:.4f} %)"
     )
@@ -172,7 +180,12 @@ def group(
         int, typer.Option("--tariff-year", help="Tariff year; conf/grouping.yaml maps it to tables.")
     ],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Group the register as of this ISO date/time (default: now, UTC).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Group the register as of this ISO date or time, Danish time unless it carries an offset "
+            "(2022-03-01 = midnight in Copenhagen; default: now).",
+        ),
     ] = None,
     profile: Profile = None,
     conf: Conf = None,
@@ -181,7 +194,7 @@ def group(
     """Join contacts into DRG-sygehusforløb, group them and value them with the year's tariffs."""
     from jobs.group import run_group
 
-    at = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat()
+    at = as_of or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()  # an instant, not Danish time
     try:
         spark = _spark(profile, conf)
         s = run_group(spark, register, tariff_year, at, out, overwrite=overwrite)

@@ -56,7 +56,7 @@ def run_group(
             "register_files": register_files(register, list(versions_)),
             "reference": str(reference.folder),
         },
-        "as_of": at.isoformat(),
+        "as_of": at.replace(tzinfo=dt.UTC).isoformat(),
         "tariff_year": int(tariff_year),
         "tables": tables.manifest(),
         "parameters": conf.model_dump(mode="json"),
@@ -76,7 +76,7 @@ def run_group(
         summary = grouping_summary(
             spark.read.parquet(str(o.path("courses"))), spark.read.parquet(str(o.path("contacts")))
         )
-        summary["as_of"] = at.isoformat()
+        summary["as_of"] = at.replace(tzinfo=dt.UTC).isoformat()
         summary["tariff_year"] = int(tariff_year)
         summary["tables"] = tables.folder.name
         with step("accounting for every row read", quiet):

@@ -61,7 +61,7 @@ def run_validate(
             "register_files": register_files(register, list(versions_)),
             "reference": str(reference.folder),
         },
-        "as_of": at.isoformat(),
+        "as_of": at.replace(tzinfo=dt.UTC).isoformat(),
         "catalogue": {
             "file": conf.catalogue,
             "sha256": file_sha256(reference_dir() / conf.catalogue),

@@ -42,6 +42,14 @@ def local_date_of(instant: dt.datetime) -> dt.date:
     return instant.astimezone(ZoneInfo(zone_name())).date()
 
 
+def danish_time(instant: dt.datetime) -> str:
+    """An instant (naive means UTC) as Copenhagen wall-clock time with its offset, for messages:
+    2018-12-31T23:00:00 → '2019-01-01T00:00:00+01:00'."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    return instant.astimezone(ZoneInfo(zone_name())).isoformat()
+
+
 def local_to_utc(wall_clock: dt.datetime) -> dt.datetime:
     """A naive Copenhagen wall-clock time as a naive UTC instant. In the autumn hour that occurs twice
     the first (summer-time) occurrence is taken; a spring time that does not exist moves forward."""

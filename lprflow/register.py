@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DataType
 
 from lprflow.footers import FooterError, check_footers
-from lprflow.localtime import local_to_utc
+from lprflow.localtime import danish_time, local_to_utc
 from lprflow.schemas import TABLE_NAMES, Table, table
 
 
@@ -147,5 +147,5 @@ def nothing_in_scope(
 ) -> RegisterError:
     """The error for a run with nothing in scope at `at`: names the first report time."""
     first = first or first_report(versions)
-    seen = f"its first report is from {first.isoformat()}" if first else "the register has no reports at all"
-    return RegisterError(f"nothing in the register was reported at or before {at.isoformat()} ({seen}); check --as-of")
+    seen = f"its first report is from {danish_time(first)}" if first else "the register has no reports at all"
+    return RegisterError(f"nothing in the register was reported at or before {danish_time(at)} ({seen}); check --as-of")

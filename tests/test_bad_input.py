@@ -15,7 +15,7 @@ def test_as_of_before_any_report_fails_naming_the_first_report(spark, register_d
 
     with pytest.raises(
         RegisterError,
-        match=r"nothing in the register was reported at or before 2019-01-01T00:00:00 "
+        match=r"nothing in the register was reported at or before 2019-01-01T00:00:00\+01:00 "
         r"\(its first report is from 2021-",
     ):
         run_validate(spark, register_dir, "2019-01-01", tmp_path / "v", quiet=True, dataset_expectations=False)

@@ -64,7 +64,7 @@ def _read(versions) -> dict[str, int]:
 
 
 def test_a_clean_tree_is_current_whole(spark):
-    state = register_state(_versions(spark, (_tree(), T0)), AT)
+    state = register_state(_versions(spark, (_tree(), T0)), AT, persist=True)
     assert _ids(state, "kontakt") == {"ka", "kb"} and _ids(state, "procedure") == {"pa", "pf"}
     assert {s for s, _ in _statuses(state).values()} == {"current"}
 
@@ -72,7 +72,7 @@ def test_a_clean_tree_is_current_whole(spark):
 def test_removing_a_forloebselement_removes_its_whole_subtree(spark):
     deletion = {"forloebselement": [dict(forloebselement_id="f", patient_id="p", deleted=True)]}
     versions = _versions(spark, (_tree(), T0), (deletion, T1))
-    state = register_state(versions, AT)
+    state = register_state(versions, AT, persist=True)
     for name in ("forloebselement", "kontakt", "diagnose", "opholdsadresse", "betalingsoplysning", "procedure"):
         assert _ids(state, name) == set(), name
     assert _ids(state, "patient") == {"p"}
@@ -87,12 +87,12 @@ def test_removing_a_forloebselement_removes_its_whole_subtree(spark):
     )
     assert rows["diagnose"]["deleted"] == 2 and rows["diagnose"]["deleted_with_owner"] == 2
     # as of before the deletion everything is current
-    assert _ids(register_state(versions, dt.datetime(2021, 3, 2)), "diagnose") == {"d1", "d2"}
+    assert _ids(register_state(versions, dt.datetime(2021, 3, 2), persist=True), "diagnose") == {"d1", "d2"}
 
 
 def test_removing_a_contact_removes_what_hangs_on_it_and_nothing_else(spark):
     deletion = {"kontakt": [dict(kontakt_id="ka", forloebselement_id="f", patient_id="p", deleted=True)]}
-    state = register_state(_versions(spark, (_tree(), T0), (deletion, T1)), AT)
+    state = register_state(_versions(spark, (_tree(), T0), (deletion, T1)), AT, persist=True)
     assert _ids(state, "kontakt") == {"kb"}
     assert _ids(state, "diagnose") == {"d2"}
     assert _ids(state, "opholdsadresse") == set() and _ids(state, "betalingsoplysning") == set()
@@ -105,7 +105,7 @@ def test_an_orphan_is_set_aside_with_its_subtree(spark):
     rows["kontakt"].append(dict(kontakt_id="kx", forloebselement_id="no-such-fe", patient_id="p"))
     rows["diagnose"].append(dict(diagnose_id="dx", kontakt_id="kx"))
     rows["diagnose"].append(dict(diagnose_id="dy", kontakt_id="no-such-contact"))
-    state = register_state(_versions(spark, (rows, T0)), AT)
+    state = register_state(_versions(spark, (rows, T0)), AT, persist=True)
     st = _statuses(state)
     assert st[("kontakt", "kx")] == ("quarantined", "orphan")
     assert st[("diagnose", "dx")] == ("quarantined", "owner_set_aside")
@@ -122,8 +122,10 @@ def test_an_orphan_is_set_aside_with_its_subtree(spark):
 def test_a_child_reported_before_its_parent_is_an_orphan_only_until_the_parent_arrives(spark):
     child = {"diagnose": [dict(diagnose_id="early", kontakt_id="ka")]}
     versions = _versions(spark, (child, T0), (_tree(), T1))
-    assert _statuses(register_state(versions, dt.datetime(2021, 3, 2)))[("diagnose", "early")][1] == "orphan"
-    assert "early" in _ids(register_state(versions, AT), "diagnose")
+    assert (
+        _statuses(register_state(versions, dt.datetime(2021, 3, 2), persist=True))[("diagnose", "early")][1] == "orphan"
+    )
+    assert "early" in _ids(register_state(versions, AT, persist=True), "diagnose")
 
 
 def test_a_tie_is_quarantined_and_every_tied_row_counted(spark):
@@ -134,7 +136,7 @@ def test_a_tie_is_quarantined_and_every_tied_row_counted(spark):
         ]
     }
     versions = _versions(spark, (_tree(), T0), (tie, T1))
-    state = register_state(versions, AT)
+    state = register_state(versions, AT, persist=True)
     st = _statuses(state)
     assert st[("kontakt", "ka")] == ("quarantined", "tie")
     assert st[("diagnose", "d1")] == ("quarantined", "owner_set_aside")
@@ -148,7 +150,7 @@ def test_a_tie_is_quarantined_and_every_tied_row_counted(spark):
 def test_accounting_counts_reports_after_the_as_of_time_and_balances(spark):
     change = {"kontakt": [dict(kontakt_id="ka", forloebselement_id="f", patient_id="p", priority="ATA1")]}
     versions = _versions(spark, (_tree(), T0), (change, T1), (change, T2))
-    state = register_state(versions, dt.datetime(2021, 3, 6))
+    state = register_state(versions, dt.datetime(2021, 3, 6), persist=True)
     rows = state.accounting(versions, _read(versions))
     assert rows["kontakt"]["after_as_of"] == 1 and rows["kontakt"]["superseded"] == 1
     assert rows["kontakt"]["current"] == 2
