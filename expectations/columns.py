@@ -6,8 +6,9 @@ validity: first day, last day, the days between its spans) and `x__lists` (map<l
 struct<valid_from, valid_to, gaps>>: the code lists it belongs to and when). A SOR attribute `u`
 carries `u__from`, `u__to`, `u__gaps`, `u__psych`, `u__hospital`. Validity and membership are
 compared by Danish calendar day (a code valid to 2018-12-31 is valid all that day, to midnight in
-Copenhagen); a day in a gap is outside both. Gaps are rare: the lambdas over them run on the
-few codes and units that have one (an empty array costs nothing).
+Copenhagen); a day in a gap is outside both. Gaps are rare: the lambdas over them (which Spark
+evaluates without generated code) run only for the codes and units that have one; measured at
+scale 0.1, unguarded they cost the engine ~10 s of 130.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ def day(ts: Column | str) -> Column:
 
 def in_gap(gaps: Column, d: Column) -> Column:
     """Day d falls in one of the gaps (false when there are none or d is null)."""
-    return F.coalesce(F.exists(gaps, lambda g: (g["from_day"] <= d) & (g["to_day"] >= d)), F.lit(False))
+    hit = F.exists(gaps, lambda g: (g["from_day"] <= d) & (g["to_day"] >= d))
+    return F.coalesce(F.when(F.size(gaps) > 0, hit), F.lit(False))
 
 
 def gap_covers(gaps: Column, first: Column, last: Column) -> Column:
     """The whole period first..last lies in one gap (false for an open or missing end)."""
-    return F.coalesce(F.exists(gaps, lambda g: (g["from_day"] <= first) & (g["to_day"] >= last)), F.lit(False))
+    hit = F.exists(gaps, lambda g: (g["from_day"] <= first) & (g["to_day"] >= last))
+    return F.coalesce(F.when(F.size(gaps) > 0, hit), F.lit(False))
 
 
 def _c(x: Column | str) -> Column:

@@ -46,6 +46,8 @@ CHECKS: list[Check] = [
     Check("12.51", D, lambda: present("art") & _outside_contact("art")),
     Check("12.52", D, lambda: present("code") & _outside_contact("code")),
     Check("12.54", D, lambda: present("side") & _outside_contact("side")),
+    # 12.59-1 compares the two codes' first and last valid days; a gap in either (a code that lapsed
+    # and returned) is not taken into account here, as the rule text compares one span per code
     Check(
         "12.59-1",
         DC,
