@@ -307,8 +307,11 @@ def _complication_report(grade: str) -> list[Edit]:
     ]
 
 
-def _same_person_reference(name: str, reference_type: str, expect: list | None = None) -> Case:
-    """The forløbselement references one of a second patient row that has the baseline's CPR."""
+def _second_patient_reference(
+    name: str, reference_type: str, expect: list | None = None, cpr: str = "0101601231", birth: dt.date = D(1960, 1, 1)
+) -> Case:
+    """The forløbselement references one of a second patient row; by default that row has the
+    baseline's CPR (the same person), otherwise `cpr` and `birth` (another person)."""
     return case(
         name,
         set_(FE, "fe", reference_id="fe2", reference_type=reference_type),
@@ -321,7 +324,7 @@ def _same_person_reference(name: str, reference_type: str, expect: list | None =
             end_time=T(2021, 2, 2),
             henvisning_id=None,
         ),  # fmt: skip
-        add("patient", key="pat2", patient_id="pat2", cpr="0101601231", birth_date=D(1960, 1, 1), sex=1),
+        add("patient", key="pat2", patient_id="pat2", cpr=cpr, birth_date=birth, sex=1),
         expect=expect,
     )
 
@@ -396,21 +399,7 @@ CASES: list[Case] = [
     case("c02_a", set_(FE, "fe", label="DJ449"), expect=[(FE, "fe", "02.a")]),
     case("c02_b", set_(FE, "fe", end_mode="ALCC01"), expect=[(FE, "fe", "02.b")]),
     # REFERENCE
-    case(
-        "c3101",
-        set_(FE, "fe", reference_id="fe2", reference_type="ALAR01"),
-        add(
-            FE,
-            key="fe2",
-            forloebselement_id="fe2",
-            patient_id="pat2",
-            start_time=T(2021, 2, 1),
-            end_time=T(2021, 2, 2),
-            henvisning_id=None,
-        ),
-        add("patient", key="pat2", patient_id="pat2", cpr="0202602232", birth_date=D(1960, 2, 2), sex=2),
-        expect=[(FE, "fe", "3101")],
-    ),
+    _second_patient_reference("c3101", "ALAR01", expect=[(FE, "fe", "3101")], cpr="0202602232", birth=D(1960, 2, 2)),
     case(
         "c3102",
         set_(FE, "fe", reference_id="fe2", reference_type="ALAR11"),
@@ -425,8 +414,8 @@ CASES: list[Case] = [
         expect=[(FE, "fe", "3102")],
     ),
     # erSammePatient compares the person: two patient rows of one CPR are the same patient
-    _same_person_reference("c3101_cpr", "ALAR01"),
-    _same_person_reference("c3102_cpr", "ALAR11", expect=[(FE, "fe", "3102")]),
+    _second_patient_reference("c3101_cpr", "ALAR01"),
+    _second_patient_reference("c3102_cpr", "ALAR11", expect=[(FE, "fe", "3102")]),
     case(
         "c3101_ok",
         set_(FE, "fe", reference_id="fe2", reference_type="ALAR01"),
