@@ -32,11 +32,25 @@ class OutsideDrg(Model):
     hospice: HospiceRates
 
 
+class SyntheticTables(Model):
+    """Row counts of a real table set, which `lprflow drg-tables synth` widens the sample set to."""
+
+    drglogic: int
+    dg: dict[str, int]
+    proc: dict[str, int]
+    complcat: int
+    activation_rows: int
+    complexcl: int
+    complexcl_pair_rows: int
+    drgnames: int
+
+
 class GroupingConfig(Model):
     tariff_years: dict[int, str]
     post_rule_rtc_1_to_9: bool
     courses: CourseRules
     outside_drg: OutsideDrg
+    synthetic_tables: SyntheticTables
 
 
 def grouping_config() -> GroupingConfig:

@@ -43,17 +43,22 @@ def _blank(c: Column) -> Column:
     return F.when(t != "", t)
 
 
+def table_frame(spark: SparkSession, rows: list[tuple], schema: str) -> DataFrame:
+    """A table set's rows as a DataFrame, sent in slices of at most 20,000 rows (a real set's
+    120,000 property rows in one task would be a task of over 1 MB)."""
+    return spark.createDataFrame(spark.sparkContext.parallelize(rows, max(1, -(-len(rows) // 20000))), schema)
+
+
 def property_table(spark: SparkSession, tables: TableSet) -> DataFrame:
     """dg and proc as one table keyed by (key_kind, key): D = diagnosis 'code|d_code', P = procedure code."""
     rows = [("D", f"{code}{SEP}{d_code}", vt, vv) for code, d_code, vt, vv in tables.dg if vt != "MDC"]
     rows += [("P", code, vt, vv) for code, vt, vv in tables.proc]
-    schema = "key_kind string, key string, vartype string, varval string"
-    return spark.createDataFrame(rows, schema)
+    return table_frame(spark, rows, "key_kind string, key string, vartype string, varval string")
 
 
 def exclusion_keys(spark: SparkSession, tables: TableSet) -> DataFrame:
     rows = sorted({(f"{c}{SEP}{code}{SEP}{d}",) for c, code, d in tables.complexcl})
-    return spark.createDataFrame(rows, "xkey string")
+    return table_frame(spark, rows, "xkey string")
 
 
 def activation_map(tables: TableSet) -> Column:
@@ -181,6 +186,14 @@ def derive(spark: SparkSession, cases: DataFrame, tables: TableSet) -> DataFrame
     return _case_level(agg, activation_map(tables), carried)
 
 
+def _sources_by_value(pairs: Column) -> Column:
+    """array<struct<v, src>> -> map v -> sources (for the scan's two-procedure tests)."""
+    values = F.array_distinct(F.transform(pairs, lambda p: p["v"]))
+    return F.map_from_arrays(
+        values, F.transform(values, lambda v: F.transform(F.filter(pairs, lambda p: p["v"] == v), lambda p: p["src"]))
+    )
+
+
 def _family(c: Column) -> Column:
     return F.concat(F.substring(c, 1, 2), F.lit("*"), F.substring(c, 4, 100))
 
@@ -225,7 +238,9 @@ def _case_level(agg: DataFrame, acts: Column, carried: list[str]) -> DataFrame:
         "dgprop",
         "procpr",
         F.array_distinct(F.transform("procpr", lambda p: p["v"])).alias("procpr_values"),
+        _sources_by_value(F.col("procpr")).alias("procpr_srcs"),
         "orflags",
+        F.transform(F.filter("orflags", lambda o: o["v"] == "1"), lambda o: o["src"]).alias("or1_srcs"),
         F.exists("orflags", lambda o: o["v"] == "1").alias("or1"),
         F.exists("orflags", lambda o: o["v"] == "2").alias("or2"),
         F.transform(active, lambda c: c["v"]).alias("cc_properties"),

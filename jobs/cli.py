@@ -187,6 +187,10 @@ def group(
             "(2022-03-01 = midnight in Copenhagen; default: now).",
         ),
     ] = None,
+    tables: Annotated[
+        Path | None,
+        typer.Option(help="Group with this DRG table set (with tariffs.csv) instead of the tariff year's."),
+    ] = None,
     profile: Profile = None,
     conf: Conf = None,
     overwrite: Overwrite = False,
@@ -197,7 +201,7 @@ def group(
     at = as_of or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()  # an instant, not Danish time
     try:
         spark = _spark(profile, conf)
-        s = run_group(spark, register, tariff_year, at, out, overwrite=overwrite)
+        s = run_group(spark, register, tariff_year, at, out, overwrite=overwrite, tables_dir=tables)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     _print_grouping(s, out)
@@ -240,6 +244,36 @@ def group_cases_cmd(
     console.print(
         f"grouped [bold]{s['cases_grouped']:,}[/bold] cases, rejected {s['cases_rejected']:,} "
         f"({s['seconds']} s); results in [bold]{out}[/bold]"
+    )
+
+
+drg_tables = typer.Typer(no_args_is_help=True, help="DRG table sets: a synthetic set of real size.")
+app.add_typer(drg_tables, name="drg-tables")
+
+
+@drg_tables.command("synth")
+def drg_tables_synth(
+    out: Annotated[Path, typer.Option(help="Folder to write the table set to (replaced atomically).")],
+    rules: Annotated[
+        int | None, typer.Option(help="drglogic rows (default: the real set's count times --scale).")
+    ] = None,
+    scale: Annotated[
+        float, typer.Option(help="Size of the property tables; 1.0 = a real country-year (conf/grouping.yaml).")
+    ] = 1.0,
+    seed: Annotated[int, typer.Option(help="Random seed: same options, same files.")] = 1,
+    overwrite: Overwrite = False,
+) -> None:
+    """Write a SYNTHETIC (not official) DRG table set of real size, with cases that reach every rule."""
+    from jobs.drg_tables import run_synth
+
+    try:
+        m = run_synth(out, rules, scale, seed, overwrite=overwrite)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    counts = ", ".join(f"{name} {n:,}" for name, n in m["tables"].items())
+    console.print(
+        f"synthetic DRG table set (not official) written to [bold]{out}[/bold] in {m['seconds']} s: {counts}; "
+        f"{m['witness_cases']:,} witness cases in witness_cases.csv"
     )
 
 

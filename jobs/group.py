@@ -1,6 +1,6 @@
 """Job: DRG-sygehusforløb from the register as of a time, grouped and valued with a tariff year.
 
-    lprflow group --register DIR --tariff-year 2021 --as-of 2022-03-01 --out DIR
+    lprflow group --register DIR --tariff-year 2021 --as-of 2022-03-01 --out DIR [--tables DIR]
     spark-submit jobs/cli.py group --register DIR --tariff-year 2021 --as-of 2022-03-01 --out DIR
 
 Reads the register, calls `grouping.pipeline.group_register`, and writes under --out: courses/
@@ -21,6 +21,7 @@ from pyspark.sql import SparkSession
 from grouping.config import grouping_config
 from grouping.pipeline import group_register, tables_for_year
 from grouping.summary import grouping_summary
+from grouping.tables import TableSet
 from jobs.common import step
 from lprflow.manifest import register_files, rows_read, versions
 from lprflow.output import atomic_output, check_target
@@ -37,12 +38,19 @@ def run_group(
     out: str | Path,
     quiet: bool = False,
     overwrite: bool = False,
+    tables_dir: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Form, group and value the courses; write all outputs; returns the summary."""
+    """Form, group and value the courses; write all outputs; returns the summary.
+
+    `tables_dir` groups with that table set (with its tariffs) instead of the tariff year's
+    configured one (conf/grouping.yaml `tariff_years`)."""
     t0 = time.perf_counter()
     at = parse_time(as_of)
     conf = grouping_config()
-    tables = tables_for_year(int(tariff_year), conf)
+    if tables_dir is not None:
+        tables = TableSet.load(tables_dir, require_tariffs=True)
+    else:
+        tables = tables_for_year(int(tariff_year), conf)
     inputs = [register, tables.folder]
     check_target(out, "group", inputs, overwrite)
     reference = Reference.load(spark)
