@@ -438,7 +438,7 @@ def _templates(parts: _Partitions) -> list[Callable[[], None]]:
             if (r * len(MDCS) + i) % 4 == 0:
                 out.append(lambda k=k: parts.pre_mdc(k))
                 k += 1
-            kind = r % 3
+            kind = (r + i) % 3  # every round has each kind of partition
             out.append(
                 (lambda m=m: parts.surgical(m))
                 if kind == 0
@@ -534,6 +534,9 @@ def _fill(s: _Set, base: TableSet, sizes: Sizes, rng: random.Random) -> None:
         if cat not in categories:
             categories.add(cat)
             s.complcat.append((cat, ""))
+    inactive = sorted(c for c in categories if c[2] in "IJ")
+    while _activations(base, s) < sizes.activation_rows and inactive:
+        s.complcat.append((inactive[_activations(base, s) % len(inactive)], rng.choice(pools["DGPROP"])))
     compl_pool = sorted(categories)
     singles = sizes.complexcl - sizes.complexcl_pair_rows - len(base.complexcl) - len(s.complexcl)
     _add_unique(s.complexcl, singles, rng, lambda: (rng.choice(compl_pool), rng.choice(bulk), ""))

@@ -263,3 +263,21 @@ def test_a_rerun_writes_byte_identical_data(spark, hand_register, grouped, tmp_p
     run_group(spark, hand_register, 2021, AS_OF, tmp_path / "again", quiet=True)
     for sub in ("courses", "contacts"):
         assert part_contents(tmp_path / "again" / sub) == part_contents(first / sub), sub
+
+
+def test_tables_option_groups_with_that_set(spark, hand_register, grouped, tmp_path):
+    """`--tables`: a synthetic set widened from the sample (300 rules) groups real codes exactly as the
+    sample does, and the manifest names the set used."""
+    from jobs.drg_tables import run_synth
+
+    tables = tmp_path / "tables"
+    run_synth(tables, rules=300, scale=0.01)
+    run_group(spark, hand_register, 2021, AS_OF, tmp_path / "out", quiet=True, tables_dir=tables)
+    _, courses, _, _ = grouped
+    got = {
+        r["course_id"]: (r["drg"], r["ord"], r["rtc"], r["value"])
+        for r in spark.read.parquet(str(tmp_path / "out" / "courses")).collect()
+    }
+    assert got == {k: (c["drg"], c["ord"], c["rtc"], c["value"]) for k, c in courses.items()}
+    m = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert m["tables"]["rules"] == 300 and m["tables"]["folder"] == str(tables.resolve())
