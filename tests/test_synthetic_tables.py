@@ -148,3 +148,18 @@ def test_cli_writes_a_set_that_group_cases_reads_with_its_witnesses(tmp_path):
 def test_rules_below_the_base_set_are_refused(tmp_path):
     with pytest.raises(ValueError, match="below the 102 rules"):
         run_synth(tmp_path / "t", rules=50, scale=0.01)
+
+
+def test_no_synthetic_code_or_rule_uses_a_value_of_the_sample_set(small):
+    """A synthetic property equal to a real one (the sample's 00X63, say) would let a synthetic rule
+    catch real codes: every synthetic value is new."""
+    from grouping.synthetic import base_values
+
+    _, _, tables, _ = small
+    real = base_values(TableSet.load(SAMPLE))
+    given = {v for code, _, t, v in tables.dg if code.startswith("DZZ") and t != "MDC"}
+    given |= {v for code, t, v in tables.proc if code.startswith("KZZ") and t not in ("OR", "CC")}
+    properties = ("dgcat1", "pdgprop", "procpro1", "secproc1", "dgprop1", "dgprop2", "dgprop3", "dgprop4")
+    tested = {v for r in tables.rules if r.ord[3] == "C" for c, (_, v) in r.conditions.items() if c in properties}
+    tested.discard("")  # secproc1 '-' alone
+    assert given and tested and not (given | tested) & real

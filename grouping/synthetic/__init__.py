@@ -29,14 +29,24 @@ from grouping.synthetic.model import Draft, Numbers, Sizes, Witness
 from grouping.synthetic.partitions import Partitions, templates
 from grouping.tables import TableSet
 
-__all__ = ["NOTICE", "WITNESS_FILE", "Sizes", "Witness", "read_witnesses", "synthesize", "write", "write_witnesses"]
+__all__ = [
+    "NOTICE",
+    "WITNESS_FILE",
+    "Sizes",
+    "Witness",
+    "base_values",
+    "read_witnesses",
+    "synthesize",
+    "write",
+    "write_witnesses",
+]
 
 
 def synthesize(base: TableSet, sizes: Sizes, seed: int) -> tuple[Draft, int]:
     """The base set widened to `sizes`; returns the set and the number of synthetic rules."""
     rng = random.Random(seed)
     s = Draft()
-    numbers = Numbers()
+    numbers = Numbers(base_values(base))
     parts = Partitions(s, numbers, sizes.activation_rows - sum(1 for _, incl in base.complcat if incl))
     want = sizes.drglogic - len(base.rules)
     if want < 0:
@@ -56,4 +66,26 @@ def synthesize(base: TableSet, sizes: Sizes, seed: int) -> tuple[Draft, int]:
         raise ValueError(f"cannot build {sizes.drglogic} rules with the synthetic templates")
     n_synthetic = len(s.rules)
     fill(s, base, sizes, rng)
+    shared = synthetic_values(s) & base_values(base)
+    if shared:  # a synthetic rule could then catch a real code: the sample's answers would change
+        raise ValueError(f"synthetic property values also used by the base set: {sorted(shared)[:10]}")
     return s, n_synthetic
+
+
+def base_values(base: TableSet) -> set[str]:
+    """Every property value the base set uses: its tables' values and its rules' cells."""
+    values = {v for *_, v in base.dg} | {v for *_, v in base.proc}
+    values |= {c for c, _ in base.complcat} | {i for _, i in base.complcat if i}
+    values |= {value for r in base.rules for _, value in r.conditions.values() if value}
+    return values
+
+
+def synthetic_values(s: Draft) -> set[str]:
+    """The property values the synthetic rows give (DGCAT, PDGPRO, DGPROP, COMPL, PROCPR) and test."""
+    values = {v for _, _, t, v in s.dg if t != "MDC"} | {v for _, t, v in s.proc if t in ("PROCPR", "DGPROP")}
+    values |= {c for c, _ in s.complcat} | {i for _, i in s.complcat if i}
+    for r in s.rules:
+        values |= {
+            v.lstrip("+-") for k, v in r.items() if k.startswith(("pdgprop", "dgprop", "procpro", "secproc", "dgcat"))
+        }
+    return values - {""}

@@ -65,7 +65,7 @@ def fill(s: Draft, base: TableSet, sizes: Sizes, rng: random.Random) -> None:
         if cat not in categories:
             categories.add(cat)
             s.complcat.append((cat, ""))
-    inactive = sorted(c for c in categories if c[2] in "IJ")
+    inactive = sorted({c for c, _ in s.complcat if c[2] in "IJ"})  # synthetic categories only
     while _activations(base, s) < sizes.activation_rows and inactive:
         s.complcat.append((inactive[_activations(base, s) % len(inactive)], rng.choice(pools["DGPROP"])))
     compl_pool = sorted(categories)

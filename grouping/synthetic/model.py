@@ -98,13 +98,17 @@ def case(pdx: str | tuple[str, str] | None, sdx: list[str] = (), procs: list[str
 
 
 class Numbers:
-    """Synthetic property numbers 50-99 per (MDC, type letter); 50 is kept for plain codes."""
+    """Synthetic property numbers 50-99 per (MDC, type letter), skipping every value the base set
+    uses (`reserved`); 50 is kept for plain codes."""
 
-    def __init__(self) -> None:
+    def __init__(self, reserved: set[str]) -> None:
         self.next: dict[tuple[str, str], int] = {}
+        self.reserved = reserved
 
     def take(self, mdc: str, letter: str) -> str:
         n = self.next.get((mdc, letter), 51)
+        while f"{mdc}{letter}{n:02d}" in self.reserved:
+            n += 1
         if n > 99:
             raise ValueError(f"too many synthetic rules for MDC {mdc} ({letter}): lower --rules")
         self.next[(mdc, letter)] = n + 1
