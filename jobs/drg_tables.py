@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from grouping.config import grouping_config
-from grouping.synthetic import Sizes, synthesize, write
+from grouping.synthetic import scaled, synthesize, write
 from grouping.tables import TableSet
 from lprflow.manifest import versions
 from lprflow.output import atomic_output
@@ -31,7 +31,7 @@ def run_synth(
     t0 = time.perf_counter()
     real = grouping_config().synthetic_tables
     n_rules = rules if rules is not None else round(real.drglogic * scale)
-    sizes = Sizes(**real.model_dump()).scaled(scale, n_rules)
+    sizes = scaled(real, scale, n_rules)
     base_dir = reference_dir() / BASE
     base = TableSet.load(base_dir, require_tariffs=True)
     built, n_synthetic = synthesize(base, sizes, seed)

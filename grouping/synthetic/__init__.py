@@ -23,18 +23,19 @@ from __future__ import annotations
 
 import random
 
+from grouping.config import SyntheticTables
 from grouping.synthetic.bulk import fill
 from grouping.synthetic.files import NOTICE, WITNESS_FILE, read_witnesses, write, write_witnesses
-from grouping.synthetic.model import Draft, Numbers, Sizes, Witness
+from grouping.synthetic.model import Draft, Numbers, Witness, scaled
 from grouping.synthetic.partitions import Partitions, templates
 from grouping.tables import TableSet
 
 __all__ = [
     "NOTICE",
     "WITNESS_FILE",
-    "Sizes",
     "Witness",
     "base_values",
+    "scaled",
     "read_witnesses",
     "synthesize",
     "write",
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 
-def synthesize(base: TableSet, sizes: Sizes, seed: int) -> tuple[Draft, int]:
+def synthesize(base: TableSet, sizes: SyntheticTables, seed: int) -> tuple[Draft, int]:
     """The base set widened to `sizes`; returns the set and the number of synthetic rules."""
     rng = random.Random(seed)
     s = Draft()

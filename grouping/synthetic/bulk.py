@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable
 
-from grouping.synthetic.model import MDCS, Draft, Sizes
+from grouping.config import SyntheticTables
+from grouping.synthetic.model import MDCS, Draft
 from grouping.tables import TableSet
 
 
-def fill(s: Draft, base: TableSet, sizes: Sizes, rng: random.Random) -> None:
+def fill(s: Draft, base: TableSet, sizes: SyntheticTables, rng: random.Random) -> None:
     """Bulk codes and properties up to the real row counts; bulk codes never appear in witnesses."""
-    have_dg: dict[str, int] = {}
-    for row in [*base.dg, *s.dg]:
-        have_dg[row[2]] = have_dg.get(row[2], 0) + 1
+    have_dg = Counter(row[2] for row in [*base.dg, *s.dg])
     cats = sorted({v for _, _, t, v in s.dg if t == "DGCAT"})
     first_bulk = s.dcodes + 1
     for _ in range(max(0, sizes.dg.get("DGCAT", 0) - have_dg.get("DGCAT", 0))):
@@ -31,9 +31,7 @@ def fill(s: Draft, base: TableSet, sizes: Sizes, rng: random.Random) -> None:
             rng,
             lambda vartype=vartype, pool=pool: (rng.choice(bulk), "", vartype, rng.choice(pool)),
         )
-    have_proc: dict[str, int] = {}
-    for row in [*base.proc, *s.proc]:
-        have_proc[row[1]] = have_proc.get(row[1], 0) + 1
+    have_proc = Counter(row[1] for row in [*base.proc, *s.proc])
     n_codes = max(1, sizes.proc.get("PROCPR", 0) * 2 // 3)
     first = s.pcodes + 1
     codes = [f"KZZ{n:05d}" for n in range(first, first + n_codes)]

@@ -23,7 +23,7 @@ def write(folder: Path, base: TableSet, s: Draft, seed: int) -> dict[str, int]:
     rules = [_rule_row(r) for r in base.rules] + s.rules
     rules.sort(key=lambda r: r["ord"])
     rng = random.Random(seed + 1)
-    drgnames = {**{d: v for d, v in base.drgnames.items()}, **s.drgnames}
+    drgnames = {**base.drgnames, **s.drgnames}
     tables = {
         "drglogic": rules,
         "dg": [dict(zip(COLUMNS["dg"], r, strict=True)) for r in [*base.dg, *s.dg]],

@@ -1,41 +1,34 @@
-"""The synthetic table set being built: rows, codes, `ord` numbering, witness cases, sizes."""
+"""The synthetic table set being built: rows, codes, `ord` numbering, witness cases, sizes scaled."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from grouping.config import SyntheticTables
+
 MDCS = [f"{m:02d}" for m in range(1, 24) if m != 15]  # 15 (neonatal) is pre-MDC in the synthetic rules
 ADULT, CHILD, OLD = 14610, 3650, 25000  # ages in days used by the witnesses
 
 
-@dataclass(frozen=True)
-class Sizes:
-    """Row counts per table and kind (conf/grouping.yaml `synthetic_tables`)."""
+def scaled(sizes: SyntheticTables, factor: float, rules: int) -> SyntheticTables:
+    """The real row counts (conf/grouping.yaml `synthetic_tables`) times `factor`, with `rules`
+    drglogic rows; the activation rows stay at their real count."""
 
-    drglogic: int
-    dg: dict[str, int]  # vartype -> rows
-    proc: dict[str, int]
-    complcat: int
-    activation_rows: int
-    complexcl: int
-    complexcl_pair_rows: int
-    drgnames: int
+    def n(x: int) -> int:
+        return max(1, round(x * factor)) if x else 0
 
-    def scaled(self, factor: float, rules: int) -> Sizes:
-        def s(n: int) -> int:
-            return max(1, round(n * factor)) if n else 0
-
-        return Sizes(
-            rules,
-            {k: s(v) for k, v in self.dg.items()},
-            {k: s(v) for k, v in self.proc.items()},
-            s(self.complcat),
-            self.activation_rows,
-            s(self.complexcl),
-            s(self.complexcl_pair_rows),
-            s(self.drgnames),
-        )
+    return sizes.model_copy(
+        update={
+            "drglogic": rules,
+            "dg": {k: n(v) for k, v in sizes.dg.items()},
+            "proc": {k: n(v) for k, v in sizes.proc.items()},
+            "complcat": n(sizes.complcat),
+            "complexcl": n(sizes.complexcl),
+            "complexcl_pair_rows": n(sizes.complexcl_pair_rows),
+            "drgnames": n(sizes.drgnames),
+        }
+    )
 
 
 @dataclass
