@@ -163,3 +163,16 @@ def test_no_synthetic_code_or_rule_uses_a_value_of_the_sample_set(small):
     tested = {v for r in tables.rules if r.ord[3] == "C" for c, (_, v) in r.conditions.items() if c in properties}
     tested.discard("")  # secproc1 '-' alone
     assert given and tested and not (given | tested) & real
+
+
+def test_synth_never_replaces_a_folder_that_is_not_its_own(tmp_path):
+    from lprflow.output import OutputError
+
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(OutputError, match="not an earlier output of `lprflow drg-tables synth`"):
+        run_synth(foreign, rules=300, scale=0.01)
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep"
+    run_synth(tmp_path / "own", rules=300, scale=0.01)
+    run_synth(tmp_path / "own", rules=300, scale=0.01)  # its own earlier output is replaced
