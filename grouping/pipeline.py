@@ -120,5 +120,7 @@ def _courses(state: dict[str, DataFrame], courses: DataFrame, best: DataFrame, c
             "municipality_code",
             local_month(F.col("end_time")).alias("month"),
             "trace",
+            "patient_id",  # for the jobs that need it (KMF); `lprflow group` writes patient_key only
+            "birth_date",
         )
     )

@@ -76,7 +76,7 @@ def run_group(
         atomic_output(out, "group", manifest, inputs, overwrite) as o,
     ):
         with step("forming, grouping and valuing DRG-sygehusforløb; writing courses/", quiet):
-            o.write("courses", result.courses.orderBy("course_id"))
+            o.write("courses", result.courses.drop("patient_id", "birth_date").orderBy("course_id"))
         with step("writing contacts/", quiet):
             o.write("contacts", result.contacts.drop("patient_id").orderBy("kontakt_id"))
         if not spark.read.parquet(str(o.path("contacts"))).limit(1).count():

@@ -40,6 +40,14 @@ class OutputDir:
         self.files[name] = {"format": "parquet"}
         return str(path)
 
+    def write_small(self, name: str, frame: Any) -> Path:
+        """A small pandas table (an aggregate, not data-sized) as one Parquet file in `name`/."""
+        folder = self.staging / name
+        folder.mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(folder / "part-00000.parquet", index=False)
+        self.files[name] = {"format": "parquet"}
+        return folder
+
     def write_json(self, name: str, payload: Any) -> Path:
         path = self.staging / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""KMF and full financing: items, statements on the timetable, caps, reconciliation, explanations."""
