@@ -20,26 +20,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from jobs.common import console
+from jobs.common import Conf, Overwrite, Profile, console
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="lprflow: validate, group and settle Danish hospital activity data (LPR3) with Spark.",
 )
-
-Profile = Annotated[
-    str | None,
-    typer.Option("--profile", help="Spark profile from conf/spark.yaml (default: $LPRFLOW_SPARK_PROFILE or local)."),
-]
-Conf = Annotated[list[str] | None, typer.Option("--conf", help="Extra Spark setting key=value (repeatable).")]
-Overwrite = Annotated[
-    bool,
-    typer.Option(
-        "--overwrite",
-        help="Replace --out even when it is not an earlier output of this command (never an input).",
-    ),
-]
 
 
 def load_all_config() -> None:
@@ -74,20 +61,15 @@ def _start() -> None:
 
 
 def _spark(profile: str | None, conf: list[str] | None):
-    from lprflow.session import get_spark
+    from jobs.common import spark_session
 
-    overrides = {}
-    for item in conf or []:
-        if "=" not in item:
-            raise typer.BadParameter(f"--conf expects key=value, got '{item}'")
-        k, v = item.split("=", 1)
-        overrides[k] = v
-    return get_spark(profile, overrides=overrides)
+    return spark_session(profile, conf)
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/bold red] {exc}", soft_wrap=True)
-    raise typer.Exit(code=1)
+    from jobs.common import fail
+
+    fail(exc)
 
 
 @app.command()
@@ -246,6 +228,10 @@ def group_cases_cmd(
         f"({s['seconds']} s); results in [bold]{out}[/bold]"
     )
 
+
+from jobs.cli_kmf import kmf_app  # noqa: E402 - after the shared options it does not import
+
+app.add_typer(kmf_app, name="kmf")
 
 drg_tables = typer.Typer(no_args_is_help=True, help="DRG table sets: a synthetic set of real size.")
 app.add_typer(drg_tables, name="drg-tables")

@@ -12,11 +12,13 @@ manifest.json; all or nothing.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -30,6 +32,7 @@ from lprflow.reference import Reference
 from lprflow.register import read_register
 from settlement.config import kmf_year
 from settlement.pipeline import settle_register
+from settlement.reconcile import read_ledger, reconcile
 from settlement.replicas import TABLES_USED, statement_instants, window_index
 from settlement.statements import a_conto, build_statements, statement_date_rows
 from settlement.summary import kmf_summary
@@ -131,3 +134,25 @@ def run_kmf(
         o.write_json("summary.json", summary)
         shutil.rmtree(o.path("_scratch"))
     return summary
+
+
+def run_reconcile(kmf_dir: str | Path, ledger: str | Path, out: str | Path, overwrite: bool = False) -> pd.DataFrame:
+    """The final statement of a `lprflow kmf` output against a booked ledger; writes
+    reconciliation/ (Parquet) and reconciliation.csv under `out`, with a manifest."""
+    kmf_dir = Path(kmf_dir)
+    made = json.loads((kmf_dir / "manifest.json").read_text(encoding="utf-8"))
+    if made.get("job") != "kmf":
+        raise ValueError(f"{kmf_dir}: not an output of `lprflow kmf` (manifest job: {made.get('job')!r})")
+    statements = pd.read_parquet(kmf_dir / "statements")
+    table = reconcile(statements, read_ledger(ledger), made["year"], made["region"], str(ledger))
+    manifest = {
+        "inputs": {"kmf": str(kmf_dir.resolve()), "ledger": str(Path(ledger).resolve())},
+        "year": made["year"],
+        "region": made["region"],
+        "versions": versions(),
+    }
+    with atomic_output(out, "kmf reconcile", manifest, [kmf_dir, ledger], overwrite) as o:
+        o.write_small("reconciliation", table)
+        table.to_csv(o.path("reconciliation.csv"), index=False)
+        o.files["reconciliation.csv"] = {"format": "csv"}
+    return table
