@@ -35,6 +35,23 @@ from settlement.days import day_items
 from settlement.items import course_items, course_payers, item_key
 from settlement.replicas import change_dates, replicate, split_id, statement_instants, tagged
 
+# what the items read of a grouped course
+COURSE_COLUMNS = [
+    "course_id",
+    "patient_id",
+    "birth_date",
+    "hospital_id",
+    "course_kind",
+    "contacts",
+    "start_time",
+    "end_time",
+    "drg",
+    "value",
+    "value_parts",
+    "municipality_code",
+    "month",
+]
+
 
 @dataclass
 class Settlement:
@@ -93,31 +110,31 @@ def settle_register(
     reps = {
         name: _materialised(spark, df, scratch / "replicas" / name) for name, df in replicate(tags, changes).items()
     }
-    persisted: list[DataFrame] = []
-    try:
-        state = register_state(reps, None, persist=True)
-        with state, group_register(spark, state.tables, reference, tables, gconf) as g:
-            units = state.tables["kontakt"].select("kontakt_id", "responsible_unit")
-            contacts = g.contacts.join(units, "kontakt_id", "left")
-            payers = course_payers(contacts, state.tables["betalingsoplysning"], conf).persist()
-            persisted.append(payers)
-            raw = course_items(g.courses, payers, conf).unionByName(
-                day_items(g.courses, contacts, state.tables["procedure"], state.tables["bopael"], payers, conf)
-            )
-            year = F.col("activity_month").between(f"{conf.year}-01", f"{conf.year}-12")
-            items = _materialised(spark, _original_ids(raw.where(year)), scratch / "items")
-        salt = gconf.courses.patient_key_salt
-        last = with_next(changes).where(F.col("next_k").isNull()).select("_p", "k")
-        final = items.join(last, ["_p", "k"]).select(
-            patient_key(F.col("_p"), salt).alias("patient_key"), *[c for c in items.columns if c not in ("_p", "k")]
-        )
-        changed = _materialised(spark, item_changes(items, changes), scratch / "changes")
-        yield Settlement(
-            items=final,
-            changes=changed.select(patient_key(F.col("_p"), salt).alias("patient_key"), *changed.columns[1:]),
-            deltas=statement_deltas(changed),
-            replicas=changes,
-        )
-    finally:
-        for df in persisted:
-            df.unpersist()
+    codes = conf.full_financing.faerdigbehandlet_procedures
+    state = register_state(reps, None, persist=True)
+    with state, group_register(spark, state.tables, reference, tables, gconf) as g:
+        # written once and read back: the items are then built on small plans of files
+        t = state.tables
+        units = t["kontakt"].select("kontakt_id", "responsible_unit")
+        courses = _materialised(spark, g.courses.select(*COURSE_COLUMNS), scratch / "courses")
+        contacts = _materialised(spark, g.contacts.join(units, "kontakt_id", "left"), scratch / "contacts")
+        fb = t["procedure"].where(F.col("code").isin(*codes) & F.col("kontakt_id").isNotNull())
+        fb = _materialised(spark, fb, scratch / "faerdigbehandlet")
+        bopael = _materialised(spark, t["bopael"], scratch / "bopael")
+        payments = _materialised(spark, t["betalingsoplysning"].select("kontakt_id", "payer"), scratch / "payments")
+    payers = _materialised(spark, course_payers(contacts, payments, conf), scratch / "payers")
+    raw = course_items(courses, payers, conf).unionByName(day_items(courses, contacts, fb, bopael, payers, conf))
+    year = F.col("activity_month").between(f"{conf.year}-01", f"{conf.year}-12")
+    items = _materialised(spark, _original_ids(raw.where(year)), scratch / "items")
+    salt = gconf.courses.patient_key_salt
+    last = with_next(changes).where(F.col("next_k").isNull()).select("_p", "k")
+    final = items.join(last, ["_p", "k"]).select(
+        patient_key(F.col("_p"), salt).alias("patient_key"), *[c for c in items.columns if c not in ("_p", "k")]
+    )
+    changed = _materialised(spark, item_changes(items, changes), scratch / "changes")
+    yield Settlement(
+        items=final,
+        changes=changed.select(patient_key(F.col("_p"), salt).alias("patient_key"), *changed.columns[1:]),
+        deltas=statement_deltas(changed),
+        replicas=changes,
+    )

@@ -87,3 +87,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             "persisted RDDs released after their module: " + ", ".join(f"{m} {n}" for m, n in LEFT_PERSISTED)
         )
+
+
+@pytest.fixture(scope="session")
+def kmf_generated(spark, register_dir, tmp_path_factory) -> tuple[Path, Path]:
+    """`lprflow kmf` on the generated register, run once: (its output, the register)."""
+    from jobs.kmf import run_kmf
+
+    out = tmp_path_factory.mktemp("kmf") / "out"
+    run_kmf(spark, register_dir, YEAR, out, quiet=True)
+    return out, register_dir
