@@ -271,7 +271,8 @@ def demo(
     ] = None,
     profile: Profile = None,
 ) -> None:
-    """Generate a small synthetic register, validate it, check the error list against the ground truth, group it."""
+    """Generate a small synthetic register, validate it, check the error list against the ground truth, group it,
+    and settle its year (KMF and full financing statements)."""
     from jobs.generate import run_generate
     from jobs.group import run_group
     from jobs.validate import run_validate
@@ -287,12 +288,18 @@ def demo(
         truth = spark.read.parquet(str(out / "register" / "ground_truth"))
         missing, extra = truth.subtract(found).count(), found.subtract(truth).count()
         grouping = run_group(spark, out / "register", year, f"{year + 1}-04-01", out / "grouping")
+        from jobs.kmf import run_kmf
+
+        settled = run_kmf(spark, out / "register", year, out / "kmf")
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     _print_summary(summary, out / "validation")
     verdict = "[green]matches[/green]" if missing == extra == 0 else "[red]differs from[/red]"
     console.print(f"error list {verdict} the generator's ground truth (missing {missing}, extra {extra})")
     _print_grouping(grouping, out / "grouping")
+    from jobs.cli_kmf import print_totals
+
+    print_totals(settled, out / "kmf")
     if missing or extra:
         raise typer.Exit(code=1)
 

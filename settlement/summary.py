@@ -75,6 +75,7 @@ def kmf_summary(
         ],
         "regional_cap": cap_series,
         "a_conto": None if settled is None else settled.to_dict(orient="records"),
+        "assumed_level_kr": conf.a_conto.assumed_level.get(region) if conf.a_conto else None,
         "checks": {
             "final_items_kr": _r(item_total),
             "statements_items_kr": _r(statement_items),

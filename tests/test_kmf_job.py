@@ -209,3 +209,40 @@ def test_generated_year_identities(spark, kmf_generated):
     assert contacts.join(known, "kontakt_id", "left_anti").count() == 0
     causes = set(st.columns) & {"late_registration", "deletion", "correction"}
     assert st[sorted(causes)].abs().sum().sum() > 0  # the generated year has late and corrected reports
+
+
+def test_bad_kmf_inputs_are_named(spark, tmp_path):
+    from typer.testing import CliRunner
+
+    from jobs.cli import app
+    from jobs.kmf import RegionError, register_region
+    from settlement.reconcile import LedgerError, read_ledger
+    from tests.register_builder import table_frame
+
+    res = CliRunner().invoke(
+        app, ["kmf", "--register", str(tmp_path), "--year", "1999", "--out", str(tmp_path / "o"), "--profile", "test"]
+    )
+    assert res.exit_code == 1 and "no financing parameters for 1999" in res.output
+    res = CliRunner().invoke(app, ["kmf", "--year", "2021"])
+    assert res.exit_code == 1 and "needs --register, --year and --out" in res.output
+    two = {
+        "kontakt": table_frame(
+            spark,
+            "kontakt",
+            [
+                {"kontakt_id": "K1", "forloebselement_id": "F", "patient_id": "P", "region": "1081"},
+                {"kontakt_id": "K2", "forloebselement_id": "F", "patient_id": "P", "region": "1082"},
+            ],
+        )
+    }
+    with pytest.raises(RegionError, match="regions \\['1081', '1082'\\]; pass --region"):
+        register_region(two, None)
+    assert register_region(two, "1082") == "1082"
+    missing = tmp_path / "l.csv"
+    missing.write_text("party,category,amount\n1082,hospice,1\n")
+    with pytest.raises(LedgerError, match="l.csv: ledger has no column\\(s\\) activity_year, booking_year"):
+        read_ledger(missing)
+    text = tmp_path / "t.csv"
+    text.write_text("party,category,activity_year,booking_year,amount\n1082,hospice,2021,2021,12 kr\n")
+    with pytest.raises(LedgerError, match="t.csv: column 'amount', row 2: not a number"):
+        read_ledger(text)

@@ -216,3 +216,23 @@ def test_unknown_year_names_the_files(spark):
 
     with pytest.raises(ConfigError, match="no financing parameters for 1999.*2021"):
         kmf_year(1999)
+
+
+def test_every_year_file_loads_with_its_model():
+    from lprflow.paths import conf_dir
+
+    years = sorted(int(p.stem) for p in (conf_dir() / "kmf").glob("*.yaml"))
+    models = {y: kmf_year(y).somatic.model for y in years}
+    assert models == {
+        2010: "kmf_2007",
+        2012: "kmf_2012",
+        2018: "age_2018",
+        2019: "age_2018",
+        2020: "age_2018",
+        2021: "age_2018",
+    }
+    # the assumed levels of DOMAIN §5 (t.kr.), paid a twelfth a month
+    assert kmf_year(2019).a_conto.assumed_level["1082"] == 4_646_631_000
+    assert kmf_year(2020).a_conto.monthly["1084"] == pytest.approx(7_185_803_000 / 12, abs=0.01)
+    assert kmf_year(2021).region_cap["1082"] == 4_354_000_000 and kmf_year(2021).a_conto.monthly["1082"] == 401_700_000
+    assert [d.isoformat() for d in kmf_year(2021).statement_dates()][::6] == ["2021-02-10", "2021-08-10", "2022-03-01"]

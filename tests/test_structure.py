@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["lprflow", "jobs", "grouping", "expectations", "conf", "reference", "bench", "tools", "tests"]
+PACKAGES = ["lprflow", "jobs", "grouping", "expectations", "settlement", "conf", "reference", "bench", "tools", "tests"]
 MAX_LINES = 400
 # test case tables (data written as code), the one exception the limit allows
 LONG_ALLOWED = {"tests/rule_cases.py"}
@@ -119,11 +119,13 @@ def test_every_product_package_is_discovered_with_its_data():
     found = set(find_packages(str(ROOT), include=conf["packages"]["find"]["include"]))
     on_disk = {
         ".".join(p.parent.relative_to(ROOT).parts)
-        for top in ("lprflow", "jobs", "grouping", "expectations", "conf", "reference")
+        for top in ("lprflow", "jobs", "grouping", "expectations", "settlement", "conf", "reference")
         for p in (ROOT / top).rglob("__init__.py")
     }
     assert on_disk <= found and "lprflow.synth" in found
-    assert conf["package-data"]["conf"] == ["*.yaml"]
+    assert conf["package-data"]["conf"] == ["*.yaml", "kmf/*.yaml"]
+    shipped_conf = {p for pattern in conf["package-data"]["conf"] for p in (ROOT / "conf").glob(pattern)}
+    assert {p for p in (ROOT / "conf").rglob("*.yaml")} <= shipped_conf
     data = conf["package-data"]["reference"]
     shipped = {p for pattern in data for p in (ROOT / "reference").glob(pattern) if p.is_file()}
     needed = {p for p in (ROOT / "reference").rglob("*") if p.is_file() and p.suffix in {".csv", ".json"}}

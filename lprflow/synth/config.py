@@ -265,6 +265,12 @@ class InjectCodes(Model):
     expired_diagnosis: str
 
 
+class SameDayContacts(Model):
+    share: float
+    gap_minutes: int
+    kinds: list[str]
+
+
 class GeneratorConfig(Model):
     defaults: Defaults
     scale_1: Scale1
@@ -280,6 +286,7 @@ class GeneratorConfig(Model):
     length_of_stay: LengthOfStay
     planned_hours: PlannedHours
     virtual_followup_share: float
+    same_day_contacts: SameDayContacts
     accident_share: float
     durations: Durations
     treatment_start: Steps

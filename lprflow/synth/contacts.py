@@ -107,6 +107,16 @@ def contacts(ctx: Context, planned: DataFrame, pats: DataFrame) -> DataFrame:
     # contacts follow each other; the inpatient stay pushes later contacts by its length
     after_stay = F.when((F.col("ip_j") >= 0) & (j > F.col("ip_j")), F.col("los")).otherwise(0)
     start = F.col("anchor_s") + (j * F.col("gap") + after_stay) * DAY
+    # a contact at an odd position may follow the one before on the same day (never one that
+    # itself follows, so the one before starts by the plan)
+    same_day = cfg.same_day_contacts
+    follows = (j % 2 == 1) & k.isin(*same_day.kinds) & (d.u("sameday", cidx) < same_day.share)
+    prev_j = j - 1
+    prev_setting = _setting(ctx, prev_j, prev_j == F.col("ip_j"), cidx - 1)
+    prev_after_stay = F.when((F.col("ip_j") >= 0) & (prev_j > F.col("ip_j")), F.col("los")).otherwise(0)
+    prev_start = F.col("anchor_s") + (prev_j * F.col("gap") + prev_after_stay) * DAY
+    prev_end = prev_start + _duration(ctx, prev_setting, cidx - 1)
+    start = F.when(follows, prev_end + same_day.gap_minutes * MINUTE).otherwise(start)
     last = j == F.col("n_contacts") - 1
     late_start = F.col("anchor_s") >= F.lit(ctx.y0 + cfg.open_from_day * DAY)
     is_open = F.col("open_draw") & late_start & ~k.isin("acute_er", "diagreport")
