@@ -45,28 +45,19 @@ def kmf(
 
 def print_totals(s: dict, out: Path, rows: int = 12) -> None:
     """The municipalities' totals of the final statement."""
-    cats = [
-        "kmf_somatic",
-        "kmf_psychiatry",
-        "rehabilitation",
-        "hospice",
-        "faerdigbehandlet_somatic",
-        "faerdigbehandlet_psychiatric",
-        "faerdigbehandlet_state",
-        "state_refund",
-        "regional_cap",
-    ]
+    from settlement.summary import FULL_FINANCING
+
     table = Table(title=f"what each municipality pays for {s['year']} (final statement, kr)")
     for col in ("municipality", "KMF somatic", "KMF psych.", "full financing", "state net", "cap", "total"):
         table.add_column(col, justify="right")
     per = sorted(s["per_municipality"].items(), key=lambda kv: -kv[1].get("total", 0.0))
     for muni, v in per[:rows]:
-        full = sum(v.get(c, 0.0) for c in cats[2:6])
+        full = sum(v.get(c, 0.0) for c in FULL_FINANCING)
         state = v.get("faerdigbehandlet_state", 0.0) + v.get("state_refund", 0.0)
         table.add_row(
             muni,
-            f"{v.get(cats[0], 0):,.0f}",
-            f"{v.get(cats[1], 0):,.0f}",
+            f"{v.get('kmf_somatic', 0):,.0f}",
+            f"{v.get('kmf_psychiatry', 0):,.0f}",
             f"{full:,.0f}",
             f"{state:,.0f}",
             f"{v.get('regional_cap', 0):,.0f}",

@@ -54,7 +54,7 @@ def _spread(total: float, weights: pd.Series) -> pd.Series:
     return parts.round(2)
 
 
-def _year_rows(deltas: pd.DataFrame, conf: KmfYear, region_munis: list[str], pop: pd.Series | None) -> pd.DataFrame:
+def _year_rows(deltas: pd.DataFrame, conf: KmfYear, pop: pd.Series | None) -> pd.DataFrame:
     """state_refund, basic_contribution and regional_cap rows (columns of `deltas`)."""
     rows: list[dict] = []
     zero = dict.fromkeys(CAUSES, 0.0)
@@ -145,7 +145,7 @@ def build_statements(
     deltas = deltas.astype({"statement_no": int})
     needs_pop = conf.full_financing.state_surcharge is not None or conf.somatic.basic_contribution is not None
     pop = population(reference, conf.year, region_munis) if needs_pop or conf.a_conto else None
-    extra = _year_rows(deltas, conf, region_munis, pop)
+    extra = _year_rows(deltas, conf, pop)
     cap_rows, cap_series = _cap_rows(deltas, conf.region_cap.get(region))
     parts = [p for p in (deltas, extra, cap_rows) if len(p)]
     st = pd.concat(parts, ignore_index=True) if parts else deltas

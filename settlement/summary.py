@@ -11,15 +11,9 @@ from pyspark.sql import functions as F
 from settlement.changes import CAUSES, FINAL
 from settlement.config import KmfYear
 
-ITEM_CATEGORIES = (
-    "kmf_somatic",
-    "kmf_psychiatry",
-    "rehabilitation",
-    "hospice",
-    "faerdigbehandlet_somatic",
-    "faerdigbehandlet_psychiatric",
-    "faerdigbehandlet_state",
-)
+# paid in full by the municipality at the region's rates
+FULL_FINANCING = ("rehabilitation", "hospice", "faerdigbehandlet_somatic", "faerdigbehandlet_psychiatric")
+ITEM_CATEGORIES = ("kmf_somatic", "kmf_psychiatry", *FULL_FINANCING, "faerdigbehandlet_state")
 
 
 def _r(x: float) -> float:
