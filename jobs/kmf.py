@@ -81,8 +81,10 @@ def run_kmf(
     region: str | None = None,
     quiet: bool = False,
     overwrite: bool = False,
+    regions: bool = True,
 ) -> dict[str, Any]:
-    """All statements of the year; writes the outputs; returns the summary."""
+    """All statements of the year; writes the outputs; returns the summary (`regions`: see
+    `settlement.pipeline.settle_register`)."""
     t0 = time.perf_counter()
     conf = kmf_year(int(year))
     gconf = grouping_config()
@@ -113,7 +115,7 @@ def run_kmf(
     }
     with (
         atomic_output(out, "kmf", manifest, inputs, overwrite) as o,
-        settle_register(spark, versions_, reference, tables, gconf, conf, o.path("_scratch")) as s,
+        settle_register(spark, versions_, reference, tables, gconf, conf, o.path("_scratch"), regions) as s,
     ):
         with step("the register as of every statement date; grouping what changed; writing changes/", quiet):
             o.write("changes", s.changes.orderBy("statement_no", "item_id"))
@@ -129,7 +131,7 @@ def run_kmf(
         with step("accounting for every row read", quiet):
             manifest["rows"] = _accounting(versions_, statement_instants(conf.statement_dates()), rows_read(files))
         items = spark.read.parquet(str(o.path("items")))
-        summary = kmf_summary(items, statements, cap_series, settled, s.replicas, conf, region)
+        summary = kmf_summary(items, statements, cap_series, settled, s.replicas, s.replica_rows, conf, region)
         summary["seconds"] = round(time.perf_counter() - t0, 1)
         o.write_json("summary.json", summary)
         shutil.rmtree(o.path("_scratch"))

@@ -12,16 +12,19 @@ to statement j is the change since statement j-1:
   correction         its amount changed because what it is based on changed
   cap                only the cap's share changed (another course of its regional course changed)
 
-Items come from the replicas of `settlement.replicas`: a patient's items at a change date k hold
-until the patient's next change date. So a statement's deltas are found by comparing each
-replica's items with the same patient's previous replica (a full outer join on the item id), never
-by recomputing the unchanged.
+Items come from the replicas of `settlement.replicas`: a patient's item of change date k holds
+until the patient's next change date if its course starts in the next replica's region (at or
+after its cut), and for good otherwise. So a statement's deltas are found by comparing each
+replica's items with the items of the same patient's previous replica that it replaces (a full
+outer join on the item id), never by recomputing the unchanged.
 """
 
 from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+
+from settlement.replicas import BEGINNING
 
 CAUSES = ("new_activity", "late_registration", "correction", "cap", "deletion")
 FINAL = 12  # the statement number of the final statement
@@ -33,8 +36,30 @@ def month_no(activity_month: Column) -> Column:
 
 
 def with_next(changes: DataFrame) -> DataFrame:
-    """(`_p`, `k`, `next_k`): each change date of a patient with the next one (null: none)."""
-    return changes.withColumn("next_k", F.lead("k").over(Window.partitionBy("_p").orderBy("k")))
+    """(`_p`, `k`, `next_k`, `next_cut`): each change date of a patient with the next one and its
+    cut (null: none; without a `cut` column every replica holds everything)."""
+    following = Window.partitionBy("_p").orderBy("k")
+    cut = F.col("cut") if "cut" in changes.columns else F.lit(BEGINNING)
+    return changes.select(
+        "_p", "k", F.lead("k").over(following).alias("next_k"), F.lead(cut).over(following).alias("next_cut")
+    )
+
+
+def replaced_at(course_start: Column) -> Column:
+    """The change date that replaces an item of a replica (null: none does, the item is final),
+    on a frame `with_next`'s columns were joined to."""
+    # an item of a contact without a start lies before every cut but the beginning of time
+    start = F.coalesce(course_start, F.lit(BEGINNING))
+    return F.when(F.col("next_k").isNotNull() & (start >= F.col("next_cut")), F.col("next_k"))
+
+
+def final_items(items: DataFrame, changes: DataFrame) -> DataFrame:
+    """The items of the final statement: each replica's items that no later replica replaces."""
+    return (
+        items.join(with_next(changes), ["_p", "k"])
+        .where(replaced_at(F.col("course_start")).isNull())
+        .select(*items.columns)
+    )
 
 
 def item_changes(items: DataFrame, changes: DataFrame) -> DataFrame:
@@ -42,9 +67,10 @@ def item_changes(items: DataFrame, changes: DataFrame) -> DataFrame:
     parts (after the change, or before it for a deletion), amount_before, amount_after, delta, cause.
 
     `items`: the items of every replica with `_p` (patient) and `k` (change date), restricted to
-    the activity year. `changes`: `settlement.replicas.change_dates`."""
+    the activity year. `changes`: `settlement.replicas.change_dates` with the `cut` of each
+    replica's region (`settlement.replicas.region_cuts`; without it, every replica holds all)."""
     nexts = with_next(changes)
-    now = items.join(nexts, ["_p", "k"])
+    now = items.join(nexts, ["_p", "k"]).withColumn("next_k", replaced_at(F.col("course_start")))
     before = now.where(F.col("next_k").isNotNull()).select(
         "_p",
         F.col("next_k").alias("k"),
@@ -61,9 +87,8 @@ def item_changes(items: DataFrame, changes: DataFrame) -> DataFrame:
         F.struct(*[c for c in items.columns if c not in ("_p", "k")]).alias("_after"),
     )
     pair = after.join(before, ["_p", "k", "item_id"], "full")
-    # a deletion row has no `after` side: its next change date is that of (patient, k)
-    pair = pair.join(nexts.withColumnRenamed("next_k", "_nk"), ["_p", "k"], "left")
-    pair = pair.withColumn("next_k", F.coalesce("next_k", "_nk")).drop("_nk")
+    # `next_k` (when the item as charged here is replaced; null: never) matters only where there
+    # is an `after` side: a deletion row is a change, or (before its month is charged) nothing
     item = F.coalesce(F.col("_after"), F.col("_before"))
     opening = month_no(item["activity_month"]) - 1  # the statement that first charges the month
     amount_after = F.col("_after.amount")

@@ -61,6 +61,7 @@ def _items(days: DataFrame, category: Column, rate: float, weight: Column) -> Da
         F.first("patient_id").alias("patient_id"),
         F.first("hospital_id").alias("hospital_id"),
         F.first("contacts").alias("contacts"),
+        F.first("course_start").alias("course_start"),
         F.count("*").alias("_units"),
         F.sum("_w").alias("_weight"),
         F.first("_exempt").alias("_exempt"),
@@ -79,6 +80,7 @@ def _items(days: DataFrame, category: Column, rate: float, weight: Column) -> Da
                 "contacts": F.col("contacts"),
                 "municipality_code": F.col("municipality_code"),
                 "activity_month": F.col("_month"),
+                "course_start": F.col("course_start"),
                 "basis": F.lit("bed days"),
                 "rate": F.lit(rate),
                 "units": F.col("_units"),
@@ -104,6 +106,7 @@ def day_items(
         "patient_id",
         "hospital_id",
         "contacts",
+        F.col("start_time").alias("course_start"),
         F.col("start_time").alias("start"),
         F.col("end_time").alias("end"),
         F.lit("hospice").alias("_kind"),
@@ -114,13 +117,20 @@ def day_items(
             & F.col("kontakt_id").isNotNull()
             & F.col("end_time").isNotNull()
         )
-        .join(contacts.select("kontakt_id", "course_id", "course_kind", "patient_id", "hospital"), "kontakt_id")
+        .join(
+            contacts.select(
+                "kontakt_id", "course_id", "course_kind", "patient_id", "hospital", F.col("start_time").alias("_ks")
+            ),
+            "kontakt_id",
+        )
+        .join(courses.select("course_id", F.col("start_time").alias("_cs")), "course_id", "left")
         .select(
             F.col("procedure_id").alias("source_id"),
             "course_id",
             "patient_id",
             F.col("hospital").alias("hospital_id"),
             F.array("kontakt_id").alias("contacts"),
+            F.coalesce("_cs", "_ks").alias("course_start"),  # a contact in no course: its own start
             F.col("start_time").alias("start"),
             F.col("end_time").alias("end"),
             F.when(F.col("course_kind") == "psychiatric", "faerdigbehandlet_psychiatric")

@@ -28,6 +28,7 @@ ITEM_COLUMNS = [
     "contacts",
     "municipality_code",
     "activity_month",
+    "course_start",
     "drg",
     "basis",
     "value",
@@ -102,6 +103,7 @@ def as_items(cols: dict[str, Column]) -> list[Column]:
         "age_years": "int",
         "age_band": "int",
         "units": "int",
+        "course_start": "timestamp",
     }
     out = []
     for name in ITEM_COLUMNS:
@@ -233,6 +235,7 @@ def course_items(courses: DataFrame, payers: DataFrame, conf: KmfYear) -> DataFr
             "contacts": F.col("contacts"),
             "municipality_code": F.col("municipality_code"),
             "activity_month": F.col("month"),
+            "course_start": F.col("start_time"),
             "drg": F.col("drg"),
             "value": F.col("value"),
             "exempt_reason": F.col("_exempt"),

@@ -29,11 +29,20 @@ from grouping.tables import TableSet
 from lprflow.pseudonym import patient_key
 from lprflow.reference import Reference
 from lprflow.state import register_state
-from settlement.changes import item_changes, statement_deltas, with_next
+from settlement.changes import final_items, item_changes, statement_deltas
 from settlement.config import KmfYear
 from settlement.days import day_items
 from settlement.items import course_items, course_payers, item_key
-from settlement.replicas import change_dates, replicate, split_id, statement_instants, tagged
+from settlement.replicas import (
+    BEGINNING,
+    change_dates,
+    contact_spans,
+    region_cuts,
+    replicate,
+    split_id,
+    statement_instants,
+    tagged,
+)
 
 # what the items read of a grouped course
 COURSE_COLUMNS = [
@@ -58,7 +67,8 @@ class Settlement:
     items: DataFrame  # the final statement's items (patient_key, no patient id)
     changes: DataFrame  # item × statement deltas with their cause (patient_key)
     deltas: DataFrame  # statement × municipality × category × month, by cause
-    replicas: DataFrame  # (_p, k): the change dates of every patient
+    replicas: DataFrame  # (_p, k, cut): the change dates of every patient and their regions' cuts
+    replica_rows: dict[str, int]  # per table: the versions the replicas hold
 
 
 def _strip(c: str) -> F.Column:
@@ -101,21 +111,29 @@ def settle_register(
     gconf: GroupingConfig,
     conf: KmfYear,
     scratch: Path,
+    regions: bool = True,
 ) -> Iterator[Settlement]:
     """`scratch`: a folder of the run's own for intermediate Parquet (the job uses its staging
-    folder and removes it before the output is swapped in)."""
+    folder and removes it before the output is swapped in). `regions=False`: every replica holds
+    the patient's whole history (slower; what the regions are tested against)."""
     instants = statement_instants(conf.statement_dates())
     tags = tagged(versions, instants)
-    changes = _materialised(spark, change_dates(tags), scratch / "change_dates")
+    dates = _materialised(spark, change_dates(tags), scratch / "change_dates")
+    spans = _materialised(spark, contact_spans(tags, dates), scratch / "spans")
+    gap = max(gconf.courses.join_gap_hours, conf.somatic.regional_course_gap_hours)
+    cuts = region_cuts(tags, dates, spans, gap) if regions else dates.withColumn("cut", F.lit(BEGINNING))
+    changes = _materialised(spark, cuts, scratch / "cuts")
     reps = {
-        name: _materialised(spark, df, scratch / "replicas" / name) for name, df in replicate(tags, changes).items()
+        name: _materialised(spark, df, scratch / "replicas" / name)
+        for name, df in replicate(tags, changes, spans, changes).items()
     }
+    rows = {name: df.count() for name, df in reps.items()}  # from the Parquet footers
     codes = conf.full_financing.faerdigbehandlet_procedures
     state = register_state(reps, None, persist=True)
     with state, group_register(spark, state.tables, reference, tables, gconf) as g:
         # written once and read back: the items are then built on small plans of files
         t = state.tables
-        units = t["kontakt"].select("kontakt_id", "responsible_unit")
+        units = t["kontakt"].select("kontakt_id", "responsible_unit", "start_time")
         courses = _materialised(spark, g.courses.select(*COURSE_COLUMNS), scratch / "courses")
         contacts = _materialised(spark, g.contacts.join(units, "kontakt_id", "left"), scratch / "contacts")
         fb = t["procedure"].where(F.col("code").isin(*codes) & F.col("kontakt_id").isNotNull())
@@ -127,8 +145,7 @@ def settle_register(
     year = F.col("activity_month").between(f"{conf.year}-01", f"{conf.year}-12")
     items = _materialised(spark, _original_ids(raw.where(year)), scratch / "items")
     salt = gconf.courses.patient_key_salt
-    last = with_next(changes).where(F.col("next_k").isNull()).select("_p", "k")
-    final = items.join(last, ["_p", "k"]).select(
+    final = final_items(items, changes).select(
         patient_key(F.col("_p"), salt).alias("patient_key"), *[c for c in items.columns if c not in ("_p", "k")]
     )
     changed = _materialised(spark, item_changes(items, changes), scratch / "changes")
@@ -137,4 +154,5 @@ def settle_register(
         changes=changed.select(patient_key(F.col("_p"), salt).alias("patient_key"), *changed.columns[1:]),
         deltas=statement_deltas(changed),
         replicas=changes,
+        replica_rows=rows,
     )

@@ -10,6 +10,7 @@ from pyspark.sql import functions as F
 
 from settlement.changes import CAUSES, FINAL
 from settlement.config import KmfYear
+from settlement.replicas import BEGINNING
 
 # paid in full by the municipality at the region's rates
 FULL_FINANCING = ("rehabilitation", "hospice", "faerdigbehandlet_somatic", "faerdigbehandlet_psychiatric")
@@ -26,6 +27,7 @@ def kmf_summary(
     cap_series: list[dict],
     settled: pd.DataFrame | None,
     replicas: DataFrame,
+    replica_rows: dict[str, int],
     conf: KmfYear,
     region: str,
 ) -> dict[str, Any]:
@@ -46,7 +48,11 @@ def kmf_summary(
         .agg(F.count("*").alias("n"))
         .collect()
     }
-    rep = replicas.agg(F.countDistinct("_p").alias("patients"), F.count("*").alias("replicas")).first()
+    rep = replicas.agg(
+        F.countDistinct("_p").alias("patients"),
+        F.count("*").alias("replicas"),
+        F.count_if(F.col("cut") == F.lit(BEGINNING)).alias("whole"),
+    ).first()
     total = statements.groupby("category")["delta"].sum()
     per_muni = statements.pivot_table(
         index="municipality_code", columns="category", values="delta", aggfunc="sum", fill_value=0.0
@@ -79,6 +85,8 @@ def kmf_summary(
             "patients": rep["patients"],
             "replicas": rep["replicas"],
             "per_patient": round(rep["replicas"] / rep["patients"], 2) if rep["patients"] else None,
+            "whole_history": rep["whole"],  # replicas whose change reaches the patient's whole history
+            "rows": replica_rows,  # per table: the versions the replicas hold (what was regrouped)
         },
         "statements": FINAL + 1,
     }

@@ -10,6 +10,7 @@ import json
 import pandas as pd
 import pytest
 from pyspark.sql import functions as F
+from pyspark.testing import assertDataFrameEqual
 
 from jobs.kmf import run_kmf
 from settlement.explain import explain_amount, explain_change
@@ -210,6 +211,25 @@ def test_generated_year_identities(spark, kmf_generated):
     causes = set(st.columns) & {"late_registration", "deletion", "correction"}
     assert st[sorted(causes)].abs().sum().sum() > 0  # the generated year has late and corrected reports
 
+
+
+@pytest.mark.slow
+def test_regions_give_the_statements_of_whole_replicas(spark, kmf_generated, tmp_path):
+    """Replicas that hold only the part of a patient's history a change can reach charge exactly
+    what replicas of the whole history charge: the same items, changes and statements."""
+    out, register = kmf_generated
+    whole = tmp_path / "whole"
+    summary = run_kmf(spark, register, 2021, whole, quiet=True, regions=False)
+    cut = json.loads((out / "summary.json").read_text())["replicas"]
+    assert summary["replicas"]["replicas"] == cut["replicas"]  # the same replicas, with less in them
+    assert summary["replicas"]["whole_history"] == summary["replicas"]["replicas"]
+    assert cut["whole_history"] < cut["replicas"]  # some replicas were cut
+    assert sum(cut["rows"].values()) < sum(summary["replicas"]["rows"].values())
+    for sub, order in (("items", ["item_id"]), ("changes", ["statement_no", "item_id"])):
+        a = spark.read.parquet(str(out / sub)).orderBy(*order)
+        b = spark.read.parquet(str(whole / sub)).orderBy(*order)
+        assertDataFrameEqual(a, b, checkRowOrder=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "statements"), pd.read_parquet(whole / "statements"))
 
 def test_bad_kmf_inputs_are_named(spark, tmp_path):
     from typer.testing import CliRunner

@@ -168,8 +168,12 @@ def test_bed_days_move_of_residence_month_end_and_state_surcharge(spark):
         COURSE,
     )
     contacts = spark.createDataFrame(
-        [("KS", "CS", "somatic", "PS", "H1"), ("KP", "CP", "psychiatric", "PS", "H2")],
-        "kontakt_id string, course_id string, course_kind string, patient_id string, hospital string",
+        [
+            ("KS", "CS", "somatic", "PS", "H1", T(2021, 4, 28, 8)),
+            ("KP", "CP", "psychiatric", "PS", "H2", T(2021, 5, 30, 8)),
+        ],
+        "kontakt_id string, course_id string, course_kind string, patient_id string, hospital string, "
+        "start_time timestamp",
     )
     procs = spark.createDataFrame(
         [
@@ -190,9 +194,19 @@ def test_bed_days_move_of_residence_month_end_and_state_surcharge(spark):
         "patient_id string, municipality_code string, country_code string, valid_from date, valid_to date",
     )
     payers = spark.createDataFrame([], "course_id string, payer_outside boolean, special_place boolean")
+    rows = day_items(courses, contacts, procs, bopael, payers, conf).collect()
     got = {
         (r["category"], r["source_id"], r["municipality_code"], r["activity_month"]): (r["units"], r["amount"])
-        for r in day_items(courses, contacts, procs, bopael, payers, conf).collect()
+        for r in rows
+    }
+    # the course an item starts with (a contact in no course given here: its own start)
+    starts = {r["source_id"]: r["course_start"] for r in rows}
+    assert starts == {
+        "HOS": T(2021, 3, 1, 10),
+        "HME": T(2021, 3, 30, 10),
+        "HDAY": T(2021, 3, 5, 8),
+        "FB1": T(2021, 4, 28, 8),
+        "FB2": T(2021, 5, 30, 8),
     }
     assert got == {
         ("hospice", "HOS", "0751", "2021-03"): (5, 10775.0),  # 1-5 March

@@ -9,36 +9,39 @@ import pandas as pd
 import pytest
 
 from lprflow.paths import reference_dir
-from settlement.changes import CAUSES, item_changes, statement_deltas
+from settlement.changes import CAUSES, final_items, item_changes, statement_deltas
 from settlement.config import kmf_year
 from settlement.statements import a_conto, build_statements, population
 
 ITEMS = (
     "_p string, k int, item_id string, category string, municipality_code string, activity_month string, "
-    "amount double, gross double"
+    "amount double, gross double, course_start timestamp"
 )
+T0 = dt.datetime(2021, 1, 1)
 
 
 def _changes(spark, items, replicas):
     i = spark.createDataFrame(items, ITEMS)
-    c = spark.createDataFrame(replicas, "_p string, k int")
+    c = spark.createDataFrame(
+        replicas, "_p string, k int, cut timestamp" if len(replicas[0]) == 3 else "_p string, k int"
+    )
     return {(r["item_id"], r["statement_no"]): (r["delta"], r["cause"]) for r in item_changes(i, c).collect()}
 
 
 def test_each_cause_lands_in_the_right_statement(spark):
     items = [
-        ("P1", 0, "on_time", "kmf_somatic", "0751", "2021-01", 100.0, 100.0),  # January: statement 0
-        ("P2", 4, "late", "kmf_somatic", "0751", "2021-02", 200.0, 200.0),  # February, first seen in statement 4
-        ("P3", 0, "deleted", "kmf_somatic", "0751", "2021-01", 300.0, 300.0),  # gone in replica 5
-        ("P4", 0, "changed_early", "kmf_somatic", "0751", "2021-03", 50.0, 50.0),  # changed before March is charged
-        ("P4", 2, "changed_early", "kmf_somatic", "0751", "2021-03", 70.0, 70.0),
-        ("P5", 0, "capped", "kmf_somatic", "0751", "2021-01", 1000.0, 1000.0),
-        ("P5", 3, "capped", "kmf_somatic", "0751", "2021-01", 800.0, 1000.0),  # the cap's share changed
-        ("P6", 0, "corrected", "kmf_somatic", "0751", "2021-01", 1000.0, 1000.0),
-        ("P6", 3, "corrected", "kmf_somatic", "0751", "2021-01", 1200.0, 1200.0),  # its value changed
-        ("P7", 12, "after_year_end", "hospice", "0751", "2021-12", 2155.0, 2155.0),  # in the final statement only
-        ("P8", 11, "december", "hospice", "0751", "2021-12", 4310.0, 4310.0),  # December's preliminary one
-        ("P8", 11, "november_late", "hospice", "0751", "2021-11", 2155.0, 2155.0),
+        ("P1", 0, "on_time", "kmf_somatic", "0751", "2021-01", 100.0, 100.0, T0),  # January: statement 0
+        ("P2", 4, "late", "kmf_somatic", "0751", "2021-02", 200.0, 200.0, T0),  # February, first seen in statement 4
+        ("P3", 0, "deleted", "kmf_somatic", "0751", "2021-01", 300.0, 300.0, T0),  # gone in replica 5
+        ("P4", 0, "changed_early", "kmf_somatic", "0751", "2021-03", 50.0, 50.0, T0),  # changed before March is charged
+        ("P4", 2, "changed_early", "kmf_somatic", "0751", "2021-03", 70.0, 70.0, T0),
+        ("P5", 0, "capped", "kmf_somatic", "0751", "2021-01", 1000.0, 1000.0, T0),
+        ("P5", 3, "capped", "kmf_somatic", "0751", "2021-01", 800.0, 1000.0, T0),  # the cap's share changed
+        ("P6", 0, "corrected", "kmf_somatic", "0751", "2021-01", 1000.0, 1000.0, T0),
+        ("P6", 3, "corrected", "kmf_somatic", "0751", "2021-01", 1200.0, 1200.0, T0),  # its value changed
+        ("P7", 12, "after_year_end", "hospice", "0751", "2021-12", 2155.0, 2155.0, T0),  # in the final statement only
+        ("P8", 11, "december", "hospice", "0751", "2021-12", 4310.0, 4310.0, T0),  # December's preliminary one
+        ("P8", 11, "november_late", "hospice", "0751", "2021-11", 2155.0, 2155.0, T0),
     ]
     replicas = [
         ("P1", 0),
@@ -75,6 +78,46 @@ def test_each_cause_lands_in_the_right_statement(spark):
     )
     s3 = deltas.where("statement_no = 3 and category = 'kmf_somatic'").first()
     assert (s3["delta"], s3["cap"], s3["correction"], s3["items_changed"]) == (0.0, -200.0, 200.0, 2)
+
+
+def test_an_item_before_the_next_replicas_cut_is_final_not_deleted(spark):
+    """Replica 3 holds only the contacts from 1 February on (its cut): January's course is not in
+    it and stays as replica 0 had it; February's is replaced (corrected), March's is new there."""
+    jan, feb, mar = dt.datetime(2021, 1, 5), dt.datetime(2021, 2, 10), dt.datetime(2021, 3, 3)
+    items = [
+        ("P9", 0, "january", "kmf_somatic", "0751", "2021-01", 100.0, 100.0, jan),
+        ("P9", 0, "february", "kmf_somatic", "0751", "2021-02", 100.0, 100.0, feb),
+        ("P9", 3, "february", "kmf_somatic", "0751", "2021-02", 150.0, 150.0, feb),
+        ("P9", 3, "march", "kmf_somatic", "0751", "2021-03", 50.0, 50.0, mar),
+    ]
+    # P10: May's course is final in replica 0 (replica 2 holds only June on): charged when May is
+    items += [
+        ("P10", 0, "may", "kmf_somatic", "0751", "2021-05", 80.0, 80.0, dt.datetime(2021, 5, 3)),
+        ("P10", 2, "june", "kmf_somatic", "0751", "2021-06", 90.0, 90.0, dt.datetime(2021, 6, 2)),
+    ]
+    replicas = [("P9", 0, dt.datetime(1900, 1, 1)), ("P9", 3, dt.datetime(2021, 2, 1))]
+    replicas += [("P10", 0, dt.datetime(1900, 1, 1)), ("P10", 2, dt.datetime(2021, 6, 1))]
+    assert _changes(spark, items, replicas) == {
+        ("may", 4): (80.0, "new_activity"),
+        ("june", 5): (90.0, "new_activity"),
+        ("january", 0): (100.0, "new_activity"),  # and no deletion in statement 3
+        ("february", 1): (100.0, "new_activity"),
+        ("february", 3): (50.0, "correction"),
+        ("march", 3): (50.0, "late_registration"),
+    }
+    final = final_items(
+        spark.createDataFrame(items, ITEMS), spark.createDataFrame(replicas, "_p string, k int, cut timestamp")
+    )
+    assert sorted((r["item_id"], r["k"], r["amount"]) for r in final.collect()) == [
+        ("february", 3, 150.0),
+        ("january", 0, 100.0),
+        ("june", 2, 90.0),
+        ("march", 3, 50.0),
+        ("may", 0, 80.0),
+    ]
+    # without cuts (every replica holds everything) January's absence from replica 3 is a deletion
+    whole = _changes(spark, items, [r[:2] for r in replicas])
+    assert whole[("january", 3)] == (-100.0, "deletion")
 
 
 def _deltas(rows):
