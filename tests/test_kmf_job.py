@@ -212,7 +212,6 @@ def test_generated_year_identities(spark, kmf_generated):
     assert st[sorted(causes)].abs().sum().sum() > 0  # the generated year has late and corrected reports
 
 
-
 @pytest.mark.slow
 def test_regions_give_the_statements_of_whole_replicas(spark, kmf_generated, tmp_path):
     """Replicas that hold only the part of a patient's history a change can reach charge exactly
@@ -230,6 +229,7 @@ def test_regions_give_the_statements_of_whole_replicas(spark, kmf_generated, tmp
         b = spark.read.parquet(str(whole / sub)).orderBy(*order)
         assertDataFrameEqual(a, b, checkRowOrder=True)
     pd.testing.assert_frame_equal(pd.read_parquet(out / "statements"), pd.read_parquet(whole / "statements"))
+
 
 def test_bad_kmf_inputs_are_named(spark, tmp_path):
     from typer.testing import CliRunner
