@@ -87,7 +87,9 @@ def change_dates(tags: dict[str, DataFrame]) -> DataFrame:
     return reduce(DataFrame.unionByName, parts).where(F.col("_p").isNotNull()).distinct()
 
 
-def _touched_by_forloebselement(tags: dict[str, DataFrame], kv: DataFrame, spans: DataFrame, gap_hours: float):
+def _touched_by_forloebselement(
+    tags: dict[str, DataFrame], kv: DataFrame, spans: DataFrame, gap_hours: float
+) -> DataFrame:
     """(`_p`, `k`, `kontakt_id`): the contacts a forløbselement's change at date k reaches. Its
     first version, a deletion or two versions at one date reach all its contacts (their status
     follows it); otherwise only its end can have changed, and a course reads that end (its
@@ -105,7 +107,7 @@ def _touched_by_forloebselement(tags: dict[str, DataFrame], kv: DataFrame, spans
         .where(F.col("_fw") <= F.col("k"))
         .groupBy("_p", "forloebselement_id", "k")
         .agg(
-            (F.min("_fw") == F.first("k")).alias("_new"),
+            (F.min("_fw") == F.col("k")).alias("_new"),
             F.max("_d").alias("_del"),
             (F.count_if(F.col("_fw") == F.col("k")) > 1).alias("_twice"),
             F.min("end_time").alias("_end"),  # the earliest end any of its versions gave
@@ -125,7 +127,9 @@ def _touched(
     whose change reaches everything)."""
     kv = tags["kontakt"].select("_p", "kontakt_id", "forloebselement_id", "_w")
     own = kv.where(F.col("_w").isNotNull()).select("_p", F.col("_w").alias("k"), "kontakt_id")
-    parts = [own]
+    parts = [own, _touched_by_forloebselement(tags, kv, spans, gap_hours)]
+    full = [tags[n].select("_p", F.col("_w").alias("k")) for n in ("patient", "bopael")]
+    moved = []
     for name in ("diagnose", "procedure", "betalingsoplysning"):
         key = table(name).key
         child = tags[name].where(F.col("kontakt_id").isNotNull())
@@ -134,15 +138,10 @@ def _touched(
         pointed = child.select("_p", key, "kontakt_id", F.col("_w").alias("_cw"))
         hit = changed.join(pointed, ["_p", key]).where(F.col("_cw") <= F.col("k"))
         parts.append(hit.select("_p", "k", "kontakt_id"))
-    parts.append(_touched_by_forloebselement(tags, kv, spans, gap_hours))
-    touched = reduce(DataFrame.unionByName, parts).distinct()
-    full = [tags[n].select("_p", F.col("_w").alias("k")) for n in ("patient", "bopael")]
-    # a child whose versions point at different contacts: its place cannot be cut, take everything
-    moved = []
-    for name in ("diagnose", "procedure", "betalingsoplysning"):
-        key = table(name).key
+        # a child whose versions point at different contacts: its place cannot be cut, take everything
         many = tags[name].groupBy("_p", key).agg(F.count_distinct("kontakt_id").alias("_n")).where(F.col("_n") > 1)
         moved.append(many.select("_p").join(changes, "_p").select("_p", "k"))
+    touched = reduce(DataFrame.unionByName, parts).distinct()
     everything = reduce(DataFrame.unionByName, full + moved).where(F.col("_p").isNotNull()).distinct()
     return touched, everything
 
