@@ -12,6 +12,7 @@ if __package__ in (None, ""):  # run as a file (spark-submit jobs/cli.py): make 
     import _bootstrap  # noqa: F401
 
 import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
@@ -87,16 +88,21 @@ def generate(
     error_rate: Annotated[
         float | None, typer.Option(help="Share of eligible objects given one rule violation (conf default).")
     ] = None,
+    discrepancy_rate: Annotated[
+        float | None,
+        typer.Option(help="Share of contacts given each kind of discrepancy in region_extract/ (conf default)."),
+    ] = None,
     profile: Profile = None,
     conf: Conf = None,
     overwrite: Overwrite = False,
 ) -> None:
-    """Generate a synthetic LPR3 region-year register with injected violations and their ground truth."""
+    """Generate a synthetic LPR3 region-year register with injected violations and their ground truth,
+    and the region's own extract of its contacts with injected discrepancies and theirs."""
     from jobs.generate import run_generate
 
     try:
         spark = _spark(profile, conf)
-        m = run_generate(spark, out, region, year, scale, seed, error_rate, overwrite=overwrite)
+        m = run_generate(spark, out, region, year, scale, seed, error_rate, discrepancy_rate, overwrite=overwrite)
     except Exception as exc:  # noqa: BLE001 - a CLI turns every failure into a message and exit code 1
         _fail(exc)
     console.print(f"register written to [bold]{out}[/bold] in {m['seconds']} s")
@@ -128,9 +134,14 @@ def validate(
     from jobs.validate import run_validate
 
     at = as_of or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()  # an instant, not Danish time
+    from expectations.gx_suites import BlockingExpectationFailed
+
     try:
         spark = _spark(profile, conf)
         summary = run_validate(spark, register, at, out, dataset_expectations=dataset_expectations, overwrite=overwrite)
+    except BlockingExpectationFailed as exc:  # every output was written: show the error list, then fail
+        _print_summary(json.loads((out / "summary.json").read_text(encoding="utf-8")), out)
+        _fail(exc)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     _print_summary(summary, out)
@@ -232,6 +243,9 @@ def group_cases_cmd(
 from jobs.cli_kmf import kmf_app  # noqa: E402 - after the shared options it does not import
 
 app.add_typer(kmf_app, name="kmf")
+from jobs.cli_match import match  # noqa: E402
+
+app.command()(match)
 
 drg_tables = typer.Typer(no_args_is_help=True, help="DRG table sets: a synthetic set of real size.")
 app.add_typer(drg_tables, name="drg-tables")
@@ -272,7 +286,8 @@ def demo(
     profile: Profile = None,
 ) -> None:
     """Generate a small synthetic register, validate it, check the error list against the ground truth, group it,
-    and settle its year (KMF and full financing statements)."""
+    settle its year (KMF and full financing statements), and match the region's own contacts against the
+    national DRG data as of the closing day (checked against the generator's discrepancies)."""
     from jobs.generate import run_generate
     from jobs.group import run_group
     from jobs.validate import run_validate
@@ -291,6 +306,15 @@ def demo(
         from jobs.kmf import run_kmf
 
         settled = run_kmf(spark, out / "register", year, out / "kmf")
+        from jobs.match import run_match
+        from matching.truth import discrepancies
+
+        closing = m["parameters"]["closing"]  # the region closes the year on the data as of this day
+        run_group(spark, out / "register", year, closing, out / "national", quiet=True)
+        matched = run_match(spark, out / "register" / "region_extract", out / "national", out / "matching")
+        made = discrepancies(spark.read.parquet(str(out / "matching" / "contacts")))
+        injected = spark.read.parquet(str(out / "register" / "match_truth"))
+        m_missing, m_extra = injected.subtract(made).count(), made.subtract(injected).count()
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     _print_summary(summary, out / "validation")
@@ -300,7 +324,12 @@ def demo(
     from jobs.cli_kmf import print_totals
 
     print_totals(settled, out / "kmf")
-    if missing or extra:
+    from jobs.cli_match import print_match
+
+    print_match(matched, out / "matching")
+    verdict = "[green]matches[/green]" if m_missing == m_extra == 0 else "[red]differs from[/red]"
+    console.print(f"the match {verdict} the generator's discrepancies (missing {m_missing}, extra {m_extra})")
+    if missing or extra or m_missing or m_extra:
         raise typer.Exit(code=1)
 
 

@@ -5,7 +5,8 @@
 
 Reads the register, calls `grouping.pipeline.group_register`, and writes under --out: courses/
 (one row per course: group, rule, value and its parts, paying municipality, month, trace),
-contacts/ (every as-of contact with its status and course id), summary.json, manifest.json;
+contacts/ (every as-of contact with its attributes, status, course and the course's group and
+value: the national DRG data `lprflow match` reads), summary.json, manifest.json;
 all or nothing.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 from grouping.config import grouping_config
+from grouping.national import national_contacts
 from grouping.pipeline import group_register, tables_for_year
 from grouping.summary import grouping_summary
 from grouping.tables import TableSet
@@ -78,7 +80,9 @@ def run_group(
         with step("forming, grouping and valuing DRG-sygehusforløb; writing courses/", quiet):
             o.write("courses", result.courses.drop("patient_id", "birth_date").orderBy("course_id"))
         with step("writing contacts/", quiet):
-            o.write("contacts", result.contacts.drop("patient_id").orderBy("kontakt_id"))
+            written = spark.read.parquet(str(o.path("courses")))  # not grouped a second time
+            national = national_contacts(state.tables, result.contacts, written, conf.courses.patient_key_salt)
+            o.write("contacts", national.orderBy("kontakt_id"))
         if not spark.read.parquet(str(o.path("contacts"))).limit(1).count():
             raise nothing_in_scope(versions_, at)  # the previous output stays as it was
         summary = grouping_summary(

@@ -34,11 +34,14 @@ def reference(spark):
 
 @pytest.fixture(scope="session")
 def register_dir(spark, tmp_path_factory) -> Path:
-    """A generated register at scale 0.001 with a high error rate, written once."""
+    """A generated register at scale 0.001 with a high error rate and a high rate of discrepancies
+    in the region's extract, written once."""
     from jobs.generate import run_generate
 
     out = tmp_path_factory.mktemp("reg") / "register"
-    run_generate(spark, out, region="1082", year=YEAR, scale=SCALE, seed=11, error_rate=0.02, quiet=True)
+    run_generate(
+        spark, out, region="1082", year=YEAR, scale=SCALE, seed=11, error_rate=0.02, discrepancy_rate=0.01, quiet=True
+    )
     return out
 
 

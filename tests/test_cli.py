@@ -43,32 +43,11 @@ def test_missing_register_fails_with_message(spark, tmp_path):
     assert not (tmp_path / "o").exists()  # nothing half-written
 
 
-def test_validate_command_writes_all_outputs(spark, register_dir, tmp_path):
-    out = tmp_path / "v"
-    res = runner.invoke(
-        app,
-        [
-            "validate",
-            "--register",
-            str(register_dir),
-            "--out",
-            str(out),
-            "--as-of",
-            "2022-04-01",
-            "--profile",
-            "test",
-            "--no-dataset-expectations",
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    assert (out / "errors").is_dir() and (out / "fejlliste").is_dir()
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["errors"] > 0
-    assert "errors per rule" in res.output
-
-
-def test_blocking_expectation_fails_the_command_with_a_summary(spark, register_dir, tmp_path):
-    """The test register injects 2 % errors: too many contacts without an aktionsdiagnose."""
+def test_validate_command_writes_all_outputs_and_a_blocking_expectation_exits_1(spark, register_dir, tmp_path):
+    """One run of the command on the shared register (2 % injected errors): every output is written,
+    the errors per rule are printed, and the blocking aktionsdiagnose-share expectation fails the
+    command with a summary (exit 1) after writing. `--no-dataset-expectations` runs are covered by
+    tests/test_cluster.py and tests/test_install.py."""
     out = tmp_path / "v"
     res = runner.invoke(
         app,
@@ -76,7 +55,10 @@ def test_blocking_expectation_fails_the_command_with_a_summary(spark, register_d
     )
     assert res.exit_code == 1
     assert "blocking dataset expectation" in res.output and "share" in res.output
-    assert (out / "summary.json").exists() and (out / "data_docs").is_dir()
+    assert (out / "errors").is_dir() and (out / "fejlliste").is_dir() and (out / "data_docs").is_dir()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["errors"] > 0
+    assert "errors per rule" in res.output
 
 
 def test_job_runs_under_spark_submit(tmp_path):

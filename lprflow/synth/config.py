@@ -271,6 +271,30 @@ class SameDayContacts(Model):
     kinds: list[str]
 
 
+class Discrepancies(Model):
+    """Shares of contacts (each gets at most one) with a discrepancy between the region's extract
+    and the national data (lprflow/synth/region_extract.py)."""
+
+    not_reported: float
+    deleted: float
+    reported_late: float
+    changed: float
+    duplicate: float
+    only_national: float
+
+
+class RegionExtract(Model):
+    closing: tuple[int, int]  # (month, day) of the next year: the as-of day the region closes the year on
+    discrepancies: Discrepancies
+    without_id: float
+    late_days: int
+    deleted_after_days: int
+    changed_start_minutes: int
+    changed_end_minutes: int
+    changed_diagnoses: tuple[str, str]
+    replacement_letters: str
+
+
 class GeneratorConfig(Model):
     defaults: Defaults
     scale_1: Scale1
@@ -321,6 +345,7 @@ class GeneratorConfig(Model):
     result_values: list[str]
     codes: Codes
     inject: InjectCodes
+    region_extract: RegionExtract
 
     @model_validator(mode="after")
     def _consistent(self) -> GeneratorConfig:

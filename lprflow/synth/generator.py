@@ -34,6 +34,7 @@ from lprflow.synth.injections import CONTACT, assign, truth_rows
 from lprflow.synth.locations import opholdsadresser, payments
 from lprflow.synth.population import patient_tables, patients
 from lprflow.synth.procedures import procedures
+from lprflow.synth.region_extract import MATCH_TRUTH_SCHEMA, apply_national, closing, mark, region_extract
 from lprflow.synth.reporting import report_times
 
 GROUND_TRUTH_SCHEMA = StructType(
@@ -52,6 +53,8 @@ class Synthetic:
     tables: dict[str, DataFrame]
     ground_truth: DataFrame
     params: dict[str, Any] = field(default_factory=dict)
+    region_extract: DataFrame | None = None  # the region's own contacts (lprflow/synth/region_extract.py)
+    match_truth: DataFrame | None = None  # what `lprflow match` must find in it
 
 
 def _contacts(ctx: Context, pats) -> DataFrame:
@@ -69,9 +72,11 @@ def generate(
     scale: float | None = None,
     seed: int | None = None,
     error_rate: float | None = None,
+    discrepancy_rate: float | None = None,
 ) -> Synthetic:
     """Generate a synthetic region-year register (all versions) with its ground truth; what is
-    not given comes from conf/generator.yaml (`defaults`, `error_rate`)."""
+    not given comes from conf/generator.yaml (`defaults`, `error_rate`); `discrepancy_rate`
+    replaces every share of `region_extract.discrepancies`."""
     cfg = generator_config()
     dflt = cfg.defaults
     ctx = Context.create(
@@ -85,7 +90,7 @@ def generate(
         error_rate=float(cfg.error_rate if error_rate is None else error_rate),
     )
     pats = patients(ctx)
-    ct = _contacts(ctx, pats).persist()
+    ct = mark(ctx, _contacts(ctx, pats), discrepancy_rate).persist()
     dx, dx_truth = diagnoses(ctx, ct)
     px, px_truth = procedures(ctx, ct)
     oph, oph_truth = opholdsadresser(ctx, ct)
@@ -105,6 +110,8 @@ def generate(
         "contact", ct, {c: F.col(c) for c in ct.columns} | {"kontakt_id": ctx.oid("kontakt", "cidx")}
     )
     truth = contact_truth.unionByName(dx_truth).unionByName(px_truth).unionByName(oph_truth).unionByName(fe.truth)
+    extract, match_truth = region_extract(ctx, tables, ct)
+    tables, truth = apply_national(ctx, tables, truth, ct)
     out = {}
     for name, spec in TABLES.items():
         df = tables[name].withColumn("region", F.lit(ctx.region))
@@ -115,5 +122,8 @@ def generate(
         "scale": ctx.scale,
         "seed": ctx.seed,
         "error_rate": ctx.error_rate,
+        "discrepancy_rate": discrepancy_rate,
+        "closing": closing(ctx).isoformat() + "Z",
     }
-    return Synthetic(out, truth.select(GROUND_TRUTH_SCHEMA.fieldNames()).distinct(), params)
+    truth = truth.select(GROUND_TRUTH_SCHEMA.fieldNames()).distinct()
+    return Synthetic(out, truth, params, extract, match_truth.select(MATCH_TRUTH_SCHEMA.fieldNames()))

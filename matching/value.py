@@ -1,0 +1,159 @@
+"""The value at stake: the DRG value of the region's contacts the national data does not have.
+
+A row only in the region (not a duplicate) that falls within a national course of its patient at
+its hospital (its start within the course's span widened by the course-joining gap) takes that
+course's value (`course`); the others are formed into courses and grouped from the region's own
+attributes (unit, start, end, type, aktionsdiagnose, the patient's age and sex from the CPR
+number) with the same tables (`own_grouping`). A course's value counts once: on the row with the
+smallest row id of the course, the course's other rows show it with 0 at stake.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from grouping.config import GroupingConfig
+from grouping.pipeline import group_register
+from grouping.tables import TableSet
+from lprflow.reference import Reference
+from lprflow.schemas import TABLES
+
+VALUE_COLUMNS = ["region_row_id", "value_at_stake", "value_source", "value_course_id", "value_drg"]
+
+
+def _once(df: DataFrame) -> DataFrame:
+    """The course value on the course's first row, 0 on its others."""
+    w = Window.partitionBy("value_source", "value_course_id").orderBy("region_row_id")
+    first = F.row_number().over(w) == 1
+    return df.select(
+        "region_row_id",
+        F.when(first, F.col("_value"))
+        .otherwise(F.when(F.col("_value").isNotNull(), F.lit(0.0)))
+        .alias("value_at_stake"),
+        "value_source",
+        "value_course_id",
+        "value_drg",
+    )
+
+
+def _in_national_course(rows: DataFrame, national: DataFrame, gap_hours: float) -> DataFrame:
+    keys = rows.select(F.col("r_cpr_key").alias("cpr_key")).distinct()
+    courses = (
+        national.where(F.col("course_id").isNotNull())
+        .join(keys, "cpr_key", "left_semi")
+        .groupBy("course_id", "cpr_key", "hospital")
+        .agg(
+            F.min("start_time").alias("c_start"),
+            F.max("end_time").alias("c_end"),
+            F.first("course_value", ignorenulls=True).alias("c_value"),
+            F.first("drg", ignorenulls=True).alias("c_drg"),
+        )
+    )
+    gap = F.expr(f"make_dt_interval(0, 0, 0, {float(gap_hours) * 3600})")
+    inside = rows.join(
+        courses,
+        (F.col("r_cpr_key") == F.col("cpr_key"))
+        & (F.col("r_hospital") == F.col("hospital"))
+        & (F.col("r_start_time") >= F.col("c_start") - gap)
+        & (F.col("r_start_time") <= F.col("c_end") + gap),
+    )
+    return (
+        inside.groupBy("region_row_id")
+        .agg(F.min_by(F.struct("course_id", "c_value", "c_drg"), F.col("course_id")).alias("c"))
+        .select(
+            "region_row_id",
+            F.lit("course").alias("value_source"),
+            F.col("c.course_id").alias("value_course_id"),
+            F.col("c.c_value").cast("double").alias("_value"),
+            F.col("c.c_drg").alias("value_drg"),
+        )
+    )
+
+
+def _empty(spark: SparkSession, name: str) -> DataFrame:
+    return spark.createDataFrame([], TABLES[name].schema)
+
+
+def _mini_state(spark: SparkSession, rows: DataFrame) -> dict[str, DataFrame]:
+    """The rows as a register of their own: one contact (id = row id) per row, its aktionsdiagnose,
+    its patient (id = the CPR key) with birth date and sex."""
+
+    def shaped(name: str, values: dict[str, object]) -> DataFrame:
+        spec = TABLES[name]
+        cols = [
+            (values[f.name] if f.name in values else F.lit(None)).cast(f.dataType).alias(f.name)
+            for f in spec.schema.fields
+        ]
+        return rows.select(*cols)
+
+    kontakt = shaped(
+        "kontakt",
+        {
+            "kontakt_id": F.col("region_row_id"),
+            "forloebselement_id": F.col("region_row_id"),
+            "patient_id": F.col("r_cpr_key"),
+            "start_time": F.col("r_start_time"),
+            "end_time": F.col("r_end_time"),
+            "responsible_unit": F.col("r_responsible_unit"),
+            "type": F.col("r_type"),
+            "priority": F.col("r_priority"),
+            "deleted": F.lit(False),
+        },
+    )
+    diagnose = shaped(
+        "diagnose",
+        {
+            "diagnose_id": F.concat(F.col("region_row_id"), F.lit(":A")),
+            "kontakt_id": F.col("region_row_id"),
+            "role": F.lit("A"),
+            "code": F.col("r_aktionsdiagnose"),
+            "deleted": F.lit(False),
+        },
+    ).where(F.col("code").isNotNull())
+    patient = shaped(
+        "patient",
+        {
+            "patient_id": F.col("r_cpr_key"),
+            "birth_date": F.col("r_birth_date"),
+            "sex": F.col("r_sex"),
+            "deleted": F.lit(False),
+        },
+    ).dropDuplicates(["patient_id"])
+    state = {name: _empty(spark, name) for name in TABLES}
+    state.update(kontakt=kontakt, diagnose=diagnose, patient=patient)
+    return state
+
+
+def value_at_stake(
+    spark: SparkSession,
+    rows: DataFrame,
+    national: DataFrame,
+    reference: Reference,
+    tables: TableSet,
+    gconf: GroupingConfig,
+) -> DataFrame:
+    """VALUE_COLUMNS for `rows` (the region rows only in the region, not duplicates: their
+    region_row_id and r_* columns, with r_hospital, r_birth_date, r_sex)."""
+    in_course = _in_national_course(rows, national, gconf.courses.join_gap_hours)
+    rest = (
+        rows.where(F.col("r_cpr_key").isNotNull())
+        .join(in_course.select("region_row_id"), "region_row_id", "left_anti")
+        .select("region_row_id", *[c for c in rows.columns if c.startswith("r_")])
+        .localCheckpoint()  # few rows; the grouping's plan reads them many times, without this lineage
+    )
+    with group_register(spark, _mini_state(spark, rest), reference, tables, gconf) as g:
+        own = (
+            g.contacts.where(F.col("course_id").isNotNull())
+            .select(F.col("kontakt_id").alias("region_row_id"), "course_id")
+            .join(g.courses.select("course_id", "value", "drg"), "course_id")
+            .select(
+                "region_row_id",
+                F.lit("own_grouping").alias("value_source"),
+                F.col("course_id").alias("value_course_id"),
+                F.col("value").cast("double").alias("_value"),
+                F.col("drg").alias("value_drg"),
+            )
+            .localCheckpoint()  # computed while the grouping's persisted parts are there
+        )
+    return _once(in_course.unionByName(own))
