@@ -37,6 +37,7 @@ def load_all_config() -> None:
     from grouping.config import grouping_config
     from lprflow.config import integrity_config, reference_config, spark_config
     from lprflow.synth.config import generator_config
+    from matching.config import matching_config
 
     for load in (
         spark_config,
@@ -46,6 +47,7 @@ def load_all_config() -> None:
         expectations_config,
         integrity_config,
         grouping_config,
+        matching_config,
     ):
         load()
 

@@ -36,6 +36,7 @@ def test_every_parameter_file_loads_into_its_model():
         "generator.yaml",
         "integrity.yaml",
         "grouping.yaml",
+        "matching.yaml",
         "reference.yaml",
         "spark.yaml",
         "validation.yaml",
