@@ -96,8 +96,7 @@ def read_extract(
             )
     fields: dict[str, Column] = {}
     unreadable: list[Column] = []
-    for field in ("source_id", "kontakt_id", "patient", "responsible_unit", "type", "priority", "aktionsdiagnose",
-                  "drg", "municipality_code"):  # fmt: skip
+    for field in STRINGS:
         fields[field] = _text(F.col(cols[field])) if field in cols else F.lit(None).cast(StringType())
     for field in TIMES:
         if field not in cols:

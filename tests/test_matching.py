@@ -234,35 +234,23 @@ def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_agai
         F.col("id"),
         F.timestamp_seconds(F.lit(1_609_459_200) + F.col("id") * 7200).alias("start_time"),
     )
-    region = ids.select(
-        *[
-            {
-                "region_row_id": F.concat(F.lit("r"), F.col("id").cast("string")),
-                "cpr_key": F.lit("p"),
-                "responsible_unit": F.lit(MED),
-                "hospital": F.lit(HOSPITAL),
-                "start_time": F.col("start_time"),
-                "type": F.lit("ALCA00"),
-            }.get(c, F.lit(None)).alias(c)
-            for c in REGION_COLUMNS
-        ]
-    )
+
+    def shaped(columns: list[str], key: str, prefix: str) -> object:
+        values = {
+            key: F.concat(F.lit(prefix), F.col("id").cast("string")),
+            "cpr_key": F.lit("p"),
+            "responsible_unit": F.lit(MED),
+            "hospital": F.lit(HOSPITAL),
+            "start_time": F.col("start_time"),
+            "type": F.lit("ALCA00"),
+        }
+        return ids.select(*[values.get(c, F.lit(None).cast("string")).alias(c) for c in columns])
+
+    region = shaped(REGION_COLUMNS, "region_row_id", "r")
     region = region.withColumn("unreadable", F.array().cast("array<string>")).withColumn(
         "extra", F.create_map().cast("map<string,string>")
     )
-    national = ids.select(
-        *[
-            {
-                "kontakt_id": F.concat(F.lit("K"), F.col("id").cast("string")),
-                "cpr_key": F.lit("p"),
-                "responsible_unit": F.lit(MED),
-                "hospital": F.lit(HOSPITAL),
-                "start_time": F.col("start_time"),
-                "type": F.lit("ALCA00"),
-            }.get(c, F.lit(None)).alias(c)
-            for c in NATIONAL_COLUMNS
-        ]
-    )
+    national = shaped(NATIONAL_COLUMNS, "kontakt_id", "K")
     rules = matching_config().match
     left_r = region.select("region_row_id", *[F.col(c).alias(f"r_{c}") for c in REGION_COLUMNS[1:]])
     left_n = national.select(*[F.col(c).alias(f"n_{c}") for c in NATIONAL_COLUMNS])
