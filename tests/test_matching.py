@@ -244,7 +244,8 @@ def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_agai
             "start_time": F.col("start_time"),
             "type": F.lit("ALCA00"),
         }
-        return ids.select(*[values.get(c, F.lit(None).cast("string")).alias(c) for c in columns])
+        null = {c: F.lit(None).cast("timestamp" if c.endswith("_time") else "string") for c in columns}
+        return ids.select(*[values.get(c, null[c]).alias(c) for c in columns])
 
     region = shaped(REGION_COLUMNS, "region_row_id", "r")
     region = region.withColumn("unreadable", F.array().cast("array<string>")).withColumn(
