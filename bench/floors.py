@@ -6,7 +6,8 @@ Three reference points beside the plain scan: the as-of state of every table; th
 every object joined once to its parent (the relating rules need it); and the same with each
 object's versions grouped inside its parent's partition, so the as-of grouping and the parent join
 share one shuffle. The last is valid only when no object ever moves to another parent (true of
-the generated register, not promised by LPR3), so it is an optimistic lower bound, not a plan.
+the generated register, not promised by LPR3) and it does not remove what hangs on a deleted
+object, so it is an optimistic lower bound, not a plan.
 """
 
 from __future__ import annotations

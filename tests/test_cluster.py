@@ -126,7 +126,8 @@ def test_generate_validate_group_on_a_standalone_cluster_equal_the_local_run(
 
     master, env = cluster
     c, at = tmp_path, AS_OF.isoformat() + "+00:00"  # the fixtures' instant (a bare date is Danish time)
-    gen = ["--region", "1082", "--year", str(YEAR), "--scale", str(SCALE), "--seed", "11", "--error-rate", "0.02"]
+    gen = ["--region", "1082", "--year", str(YEAR), "--scale", str(SCALE), "--seed", "11", "--error-rate", "0.02",
+           "--discrepancy-rate", "0.01"]  # fmt: skip
     _submit(master, env, "generate", "--out", str(c / "reg"), *gen)
     _submit(master, env, "validate", "--register", str(c / "reg"), "--out", str(c / "val"), "--as-of", at,
             "--no-dataset-expectations")  # fmt: skip

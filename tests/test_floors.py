@@ -21,8 +21,19 @@ def test_every_floor_frame_has_one_row_per_current_object(spark, register_dir):
     versions = read_register(spark, register_dir)
     state_rows = {name: df.count() for name, df in register_as_of(versions, AS_OF).items()}
     assert sum(state_rows.values()) > 0
+    expected = {t: n for t, n in state_rows.items() if n}
     for name, frame in floor_frames(versions, AS_OF).items():
-        assert _per_table(frame) == {t: n for t, n in state_rows.items() if n}, name
+        got = _per_table(frame)
+        if name != "structural_colocated":
+            assert got == expected, name
+            continue
+        # the optimistic frame does not remove what hangs on a deleted contact (the register
+        # deletes some contacts: the region extract's discrepancies); elsewhere it is exact
+        on_contacts = {"diagnose", "procedure", "opholdsadresse", "betalingsoplysning"}
+        assert {t: n for t, n in got.items() if t not in on_contacts} == {
+            t: n for t, n in expected.items() if t not in on_contacts
+        }
+        assert all(got[t] >= expected[t] for t in on_contacts if t in expected)
 
 
 def test_colocated_state_equals_as_of_while_objects_keep_their_parent(spark, register_dir):
