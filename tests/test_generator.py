@@ -24,17 +24,29 @@ def state(versions):
 
 
 def test_same_seed_same_register_and_other_seed_differs(spark):
-    a = generate(spark, scale=0.0005, seed=3).tables
-    b = generate(spark, scale=0.0005, seed=3).tables
-    c = generate(spark, scale=0.0005, seed=4).tables
+    a = generate(spark, scale=0.0005, seed=3, discrepancy_rate=0.0).tables
+    b = generate(spark, scale=0.0005, seed=3, discrepancy_rate=0.0).tables
+    c = generate(spark, scale=0.0005, seed=4, discrepancy_rate=0.0).tables
     for name in ("kontakt", "diagnose", "opholdsadresse"):
         assertDataFrameEqual(b[name], a[name])
     assert a["kontakt"].exceptAll(c["kontakt"]).count() > 0
 
 
 def test_scales_proportionally(spark):
-    small = generate(spark, scale=0.0005, seed=5).tables["kontakt"].select("kontakt_id").distinct().count()
-    large = generate(spark, scale=0.002, seed=5).tables["kontakt"].select("kontakt_id").distinct().count()
+    small = (
+        generate(spark, scale=0.0005, seed=5, discrepancy_rate=0.0)
+        .tables["kontakt"]
+        .select("kontakt_id")
+        .distinct()
+        .count()
+    )
+    large = (
+        generate(spark, scale=0.002, seed=5, discrepancy_rate=0.0)
+        .tables["kontakt"]
+        .select("kontakt_id")
+        .distinct()
+        .count()
+    )
     assert 3.4 < large / small < 4.6
 
 
@@ -138,5 +150,5 @@ def test_ground_truth_covers_every_injectable_rule(spark, register_dir):
 
 
 def test_zero_error_rate_injects_nothing(spark):
-    syn = generate(spark, scale=0.0005, seed=9, error_rate=0.0)
+    syn = generate(spark, scale=0.0005, seed=9, error_rate=0.0, discrepancy_rate=0.0)
     assert syn.ground_truth.count() == 0

@@ -10,10 +10,10 @@ import pytest
 from pyspark.sql import functions as F
 
 from jobs.group import run_group
-from jobs.match import run_match
 from matching.truth import TRUTH_COLUMNS as KEY
 from matching.truth import discrepancies
 from tests.conftest import YEAR
+from tests.test_matching import match_in_own_jvm
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,10 @@ def generated_match(spark, register_dir, tmp_path_factory):
     closing = json.loads((register_dir / "manifest.json").read_text())["parameters"]["closing"]
     folder = tmp_path_factory.mktemp("gmatch")
     run_group(spark, register_dir, YEAR, closing, folder / "national", quiet=True)
-    summary = run_match(spark, register_dir / "region_extract", folder / "national", folder / "out", quiet=True)
+    match_in_own_jvm(
+        "--region-contacts", register_dir / "region_extract", "--national", folder / "national", "--out", folder / "out"
+    )
+    summary = json.loads((folder / "out" / "summary.json").read_text())
     return (
         summary,
         spark.read.parquet(str(folder / "out" / "contacts")),

@@ -111,7 +111,7 @@ def generate(
     )
     truth = contact_truth.unionByName(dx_truth).unionByName(px_truth).unionByName(oph_truth).unionByName(fe.truth)
     extract, match_truth = region_extract(ctx, tables, ct)
-    tables, truth = apply_national(ctx, tables, truth, ct)
+    tables, truth = apply_national(ctx, tables, truth, ct, discrepancy_rate)
     out = {}
     for name, spec in TABLES.items():
         df = tables[name].withColumn("region", F.lit(ctx.region))

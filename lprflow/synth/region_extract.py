@@ -109,7 +109,7 @@ def _subtree(tables: dict[str, DataFrame], ids: DataFrame) -> DataFrame:
 
 
 def apply_national(
-    ctx: Context, tables: dict[str, DataFrame], truth: DataFrame, ct: DataFrame
+    ctx: Context, tables: dict[str, DataFrame], truth: DataFrame, ct: DataFrame, rate: float | None = None
 ) -> tuple[dict[str, DataFrame], DataFrame]:
     """The register without the never-reported contacts (and what hangs on them), with the
     deletions of the deleted ones; the error list's ground truth without their objects.
@@ -117,6 +117,9 @@ def apply_national(
     The few contacts concerned and their objects are computed here (small actions), so the
     tables' and the truth's plans do not carry the child tables' plans twice; with none, nothing
     changes."""
+    shares = ctx.cfg.region_extract.discrepancies
+    if (rate == 0.0) or (rate is None and shares.not_reported == 0.0 and shares.deleted == 0.0):
+        return tables, truth  # nothing to remove or delete: no work, the plans stay as they were
     kid = ctx.oid("kontakt", "cidx").alias("kontakt_id")
     marked = ct.where(F.col("mx").isin("not_reported", "deleted")).select(
         kid, "mx", ts(F.col("rep_s") + ctx.cfg.region_extract.deleted_after_days * DAY).alias("_del")
