@@ -150,5 +150,9 @@ def test_ground_truth_covers_every_injectable_rule(spark, register_dir):
 
 
 def test_zero_error_rate_injects_nothing(spark):
+    # the module's earlier generated registers are still cached; the shared 1 GB driver needs the room
+    for rdd in list(spark.sparkContext._jsc.getPersistentRDDs().values()):
+        rdd.unpersist(True)
+    spark.catalog.clearCache()
     syn = generate(spark, scale=0.0005, seed=9, error_rate=0.0, discrepancy_rate=0.0)
     assert syn.ground_truth.count() == 0
