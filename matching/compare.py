@@ -25,8 +25,6 @@ SIDES = {
     "value": ("r_value", "n_course_value"),
     "municipality_code": ("r_municipality_code", "n_municipality_code"),
 }
-# the extract's field behind a compared field
-EXTRACT_FIELD = {"patient": "patient"}
 DIFFERENCE = "struct<field:string,region:string,national:string>"
 
 
@@ -48,7 +46,7 @@ def _shown(field: str, c: Column) -> Column:
 
 def compared_fields(rules: MatchRules, mapped: set[str]) -> list[str]:
     """The configured fields the extract has, in the configured order."""
-    return [f for f in rules.compare if EXTRACT_FIELD.get(f, f) in mapped]
+    return [f for f in rules.compare if f in mapped]
 
 
 def differences(rules: MatchRules, fields: list[str]) -> Column:

@@ -56,12 +56,8 @@ def with_duplicates(region: DataFrame) -> DataFrame:
     )
 
 
-def _seconds(c: Column) -> Column:
-    return F.unix_seconds(c)
-
-
 def _bucket(c: Column, width: float) -> Column:
-    return F.floor(_seconds(c) / F.lit(width)).cast("long")
+    return F.floor(F.unix_seconds(c) / F.lit(width)).cast("long")
 
 
 def _candidates(left_r: DataFrame, left_n: DataFrame, rules: MatchRules, same_patient: bool) -> DataFrame:
@@ -81,7 +77,7 @@ def _candidates(left_r: DataFrame, left_n: DataFrame, rules: MatchRules, same_pa
     on = (F.col("r_responsible_unit") == F.col("n_responsible_unit")) & (F.col("_rb") == F.col("_nb"))
     if same_patient:
         on = on & (F.col("r_cpr_key") == F.col("n_cpr_key"))
-    d_start = F.abs(_seconds(F.col("r_start_time")) - _seconds(F.col("n_start_time")))
+    d_start = F.abs(F.unix_seconds(F.col("r_start_time")) - F.unix_seconds(F.col("n_start_time")))
     pairs = r.join(n, on).where(d_start <= width)
     if rules.same_type:
         pairs = pairs.where(F.col("r_type").eqNullSafe(F.col("n_type")))
@@ -91,7 +87,7 @@ def _candidates(left_r: DataFrame, left_n: DataFrame, rules: MatchRules, same_pa
         "region_row_id",
         "n_kontakt_id",
         d_start.alias("d_start"),
-        F.abs(_seconds(F.col("r_end_time")) - _seconds(F.col("n_end_time"))).alias("d_end"),
+        F.abs(F.unix_seconds(F.col("r_end_time")) - F.unix_seconds(F.col("n_end_time"))).alias("d_end"),
     )
 
 
