@@ -64,8 +64,13 @@ def lists_contain_at(lists: Column, list_name: str, ts: Column | str) -> Column:
 
 def in_list_within(attr: str, list_name: str, start: Column | str, end: Column | str) -> Column:
     """kodelisterIndenforPeriode(start, end) contains list_name (an open end means 'still going')."""
+    return lists_contain_within(col(f"{attr}__lists"), list_name, start, end)
+
+
+def lists_contain_within(lists: Column, list_name: str, start: Column | str, end: Column | str) -> Column:
+    """A code-list map contains list_name on some day of start..end (an open end: 'still going')."""
     s, e_ = day(_c(start)), day(_c(end))
-    m = F.element_at(col(f"{attr}__lists"), F.lit(list_name))
+    m = F.element_at(lists, F.lit(list_name))
     return F.coalesce(
         m.isNotNull()
         & (m["valid_to"].isNull() | s.isNull() | (m["valid_to"] >= s))

@@ -121,6 +121,7 @@ def evaluate(
                     F.lit(c.rule_id).alias("rule_id"),
                     F.lit(c.object_type or frame.object_type).alias("object_type"),
                     (F.col(c.object_id) if c.object_id else F.col("_object_id")).alias("object_id"),
+                    (c.error_by() if c.error_by else F.lit(None).cast("timestamp")).alias("issue_error_by"),
                 ),
             )
             for i, c in enumerate(frame_checks)
@@ -143,6 +144,8 @@ def evaluate(
     meta_rows = [(m.rule_id, m.error_number, m.severity, m.message, m.error_by) for m in catalogue.values()]
     meta = F.broadcast(spark.createDataFrame(meta_rows, _META_SCHEMA))
     issues = issues.join(meta, issues["rule_id"] == meta["m_rule_id"], "left")
+    # a deadline that depends on the row (e.g. the contact's end + 7 days) wins over the rule's own
+    issues = issues.withColumn("error_by", F.coalesce(F.col("issue_error_by"), F.col("error_by")))
     # a warning past its deadline (errorBy) at the run's as-of time counts as an error
     severity = F.when(
         (F.col("catalogue_severity") == "WARNING") & (F.col("error_by").isNull() | (F.col("error_by") > now)),

@@ -31,7 +31,7 @@ def _slot() -> Column:
         .when((t == "procedure") & parent.isNotNull(), "e_procedure")
         .when(t == "procedure", "procedure")
         .when(t == "forloebsmarkoer", "marker")
-        .when(t == "resultat", "organizer")
+        .when(t.isin("resultat", "resultatindberetning"), "organizer")
         .otherwise("root")
     )
 

@@ -34,6 +34,12 @@ def run_checks(catalogue: dict[str, RuleMeta], conf: ValidationConfig) -> list[C
     return checks_in_scope(ALL_CHECKS, catalogue, conf.groups) + INTEGRITY_CHECKS
 
 
+def out_of_scope(catalogue: dict[str, RuleMeta], conf: ValidationConfig) -> list[str]:
+    """The catalogue's rules in the groups a run does not check (a ground truth is compared without them)."""
+    groups = set(conf.groups)
+    return sorted(r for r, m in catalogue.items() if m.group not in groups)
+
+
 @contextmanager
 def validate_register(
     state: RegisterState,

@@ -27,6 +27,7 @@ class Check:
     condition: Callable[[], Column]
     object_type: str | None = None  # default: the frame's object type
     object_id: str | None = None  # column holding the reported object's id (default: _object_id)
+    error_by: Callable[[], Column] | None = None  # per-issue deadline (default: the catalogue's errorBy)
 
 
 def checks_in_scope(checks: Iterable[Check], catalogue: Mapping[str, RuleMeta], groups: Iterable[str]) -> list[Check]:

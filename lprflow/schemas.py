@@ -208,6 +208,8 @@ TABLES: dict[str, Table] = {
             _f("trigger_id", S),
             _f("cause_start_time", TS),  # aarsagStartTidspunkt
             _f("cause_end_time", TS),  # aarsagSlutTidspunkt
+            _f("status", S),  # RAS01 complete, RAS02 incomplete (resindb.status.suba / .subb)
+            _f("responsible_unit", S),  # ansvarligEnhed (SOR)
         ),
         _table(
             "resultat",

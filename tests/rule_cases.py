@@ -78,7 +78,7 @@ BASELINE: dict[str, list[dict[str, Any]]] = {
             responsible_unit=MED,
             type="ALCA00",
             priority="ATA1",
-            reason="ALCC01",
+            reason="ALCC02",  # an accident: the acute physical contact needs an injury report (RAA05)
             henvisning_id=None,
         )
     ],
@@ -200,15 +200,31 @@ BASELINE: dict[str, list[dict[str, Any]]] = {
             key="ri",
             resultatindberetning_id="ri",
             forloebselement_id="fe",
-            name="RAA01",
+            name="RAA05",
             trigger_type="kontakt",
             trigger_id="k",
             cause_start_time=T(2021, 3, 1, 8),
             cause_end_time=T(2021, 3, 5, 12),
+            status="RAS01",
+            responsible_unit=MED,
         )
     ],
+    # a complete injury report: the time of injury (exactly one), mechanism, place and activity
+    # (required when complete; activity because the reason is in admin.kontaarsag.skade.suba) and
+    # an optional road-user role ("r", the result the RESULTAT cases change)
     "resultat": [
-        dict(key="r", resultat_id="r", resultatindberetning_id="ri", type="RDA10", value="II", time=T(2021, 3, 5, 12))
+        dict(
+            key="r", resultat_id="r", resultatindberetning_id="ri", type="RDA66", value="EUG01", time=T(2021, 3, 5, 12)
+        ),
+        *[
+            dict(key=k, resultat_id=k, resultatindberetning_id="ri", type=t, value=v, time=T(2021, 3, 5, 12))
+            for k, t, v in [
+                ("r60", "RDA60", "20210301074500+0100"),
+                ("r61", "RDA61", "EUB01"),
+                ("r62", "RDA62", "EUC01"),
+                ("r63", "RDA63", "EUD02"),
+            ]
+        ],
     ],
 }
 REPORTED = T(2021, 3, 6)
@@ -300,6 +316,7 @@ def _complication_report(grade: str) -> list[Edit]:
             trigger_id="p",
             cause_start_time=T(2021, 3, 2, 9),
             cause_end_time=T(2021, 3, 2, 11),
+            status="RAS01",
         ),
         add(
             R, key="r9", resultat_id="r9", resultatindberetning_id="ri9", type="RDA85", value=grade, time=T(2021, 3, 3)
@@ -866,3 +883,63 @@ CASES: list[Case] = [
     ),
     case("c16_a", set_(R, "r", type="RAA01"), expect=[(R, "r", "16.a"), (R, "r", "16.a-1")]),
 ]
+
+# What the result-report rules (RESULTATINDBERETNING) add to the cases above, and why. The baseline
+# contact is an accident with its injury report (RAA05); a case that changes the contact's reason,
+# type or priority leaves a report its trigger may not have (RAA05.3); a case that gives the
+# contact a diagnosis that requires a report leaves that report missing (RAA01.1/.2 cancer, RAA02.1
+# birth (mother), RAA03.1 birth (child), RAA04.2 abortion); a case that moves the report's trigger
+# leaves the contact without its report (RAA05.1) and tests every result's type, value, the name and
+# the status against the new cause period.
+_RI, _NOT_ITS_TRIGGER = "resultatindberetning", ("resultatindberetning", "ri", "RAA05.3")
+_RESULTS = ("r", "r60", "r61", "r62", "r63")
+_MOVED = [(K, "k", "RAA05.1"), _NOT_ITS_TRIGGER]
+ALSO_FIRES: dict[str, list[tuple[str, str, str]]] = {
+    **{
+        name: [_NOT_ITS_TRIGGER]
+        for name in (
+            "c5102",
+            "c5102_psych",
+            "c5104",
+            "c5106",
+            "c5107",
+            "c5107_ok",
+            "c5108",
+            "c5108_ok",
+            "c05_51",
+            "c05_53",
+            "c05_a",
+            "c05_b",
+            "c07_51",
+            "c07_a",
+            "c11111",
+            "c11111_ok",
+            "c12_107b_psych",
+        )
+    },  # fmt: skip
+    "c05_41": [(_RI, "ri", "15.03"), (_RI, "ri", "15.13")],  # the contact starts before RAA05/RAS01 were valid
+    "c12_03_103": [(DA, "da", "RAA02.1"), _NOT_ITS_TRIGGER],
+    "c12_03_103_ok": [(DA, "da", "RAA02.1")],
+    "c12_03_105": [(DA, "da", "RAA03.1"), _NOT_ITS_TRIGGER],
+    "c12_03_106": [(DA, "da", "RAA03.1")],
+    "c12_03_108": [(DA, "da", "RAA02.1")],
+    "c12_03_108_ok": [(DA, "da", "RAA02.1"), (DB, "db", "RAA04.2")],
+    **{n: [(DA, "da", "RAA01.1")] for n in ("c12_109a_ok", "c12111", "c12112", "c12_cancer_ok", "c13_01", "c13101")},
+    **{n: [(DA, "da", "RAA01.1")] for n in ("c14_01", "c14101")},
+    **{n: [(DB, "db", "RAA01.2")] for n in ("c12109_ok", "c12_111a", "c12_112a")},
+    "c16_02": [*_MOVED, *[(R, r, "16.02") for r in _RESULTS[1:]]],
+    "c16_03": [(R, "r", "RAA05.2")],
+    "c16_05": [
+        *_MOVED,
+        (_RI, "ri", "15.a"),
+        (_RI, "ri", "15.b"),
+        (R, "r", "RAA05.RDA66"),
+        *[(R, r, rule) for r in _RESULTS[1:] for rule in ("16.05", "16.a-1")],
+        *[(R, f"r{n}", f"RAA05.RDA{n}-1") for n in (61, 62, 63)],
+    ],
+    "c16_06": [*_MOVED, *[(R, r, "16.06") for r in _RESULTS[1:]]],
+    **{n: _MOVED for n in ("c16_11", "c16_12", "c16_15", "c16_16")},
+    "c16_a": [(R, "r", "RAA05.2")],
+}
+for _case in CASES:
+    _case.expect |= set(ALSO_FIRES.get(_case.name, []))

@@ -13,6 +13,7 @@ from expectations.engine import evaluate
 from expectations.frames.builder import FrameBuilder
 from expectations.rules import ALL_CHECKS
 from tests.register_builder import register_frames
+from tests.result_report_cases import DEADLINE_CASES, RESULT_CASES
 from tests.rule_cases import CASES, REPORTED, case_rows
 
 AS_OF = dt.datetime(2022, 1, 1)
@@ -22,11 +23,11 @@ def build_register(spark, cases):
     return register_frames(spark, case_rows(cases), reported_at=REPORTED, region="1082")
 
 
-def run(spark, reference, cases, catalogue=None):
+def run(spark, reference, cases, catalogue=None, as_of=AS_OF):
     register = build_register(spark, cases)
     catalogue = catalogue or load_catalogue()
     frames = FrameBuilder(register, reference).build()
-    result = evaluate(frames, ALL_CHECKS, catalogue, AS_OF, "sds:lpr:3.0.5")
+    result = evaluate(frames, ALL_CHECKS, catalogue, as_of, "sds:lpr:3.0.5")
     found: dict[str, set] = {c.name: set() for c in cases}
     for r in result.issues.collect():
         case_name, key = r["object_id"].split("-", 1)
@@ -34,19 +35,23 @@ def run(spark, reference, cases, catalogue=None):
     return found, result
 
 
+ALL_CASES = CASES + RESULT_CASES
+
+
 @pytest.fixture(scope="module")
 def found(spark, reference):
-    return run(spark, reference, CASES)[0]
+    return run(spark, reference, ALL_CASES)[0]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", ALL_CASES, ids=[c.name for c in ALL_CASES])
 def test_case(found, case):
     assert found[case.name] == case.expect
 
 
 def test_every_implemented_rule_fires_in_some_case_and_is_silent_on_the_baseline():
     checked = {c.rule_id for c in ALL_CHECKS}
-    exercised = {rule for c in CASES for (_, _, rule) in c.expect}
+    deadline_cases = [c for cases in DEADLINE_CASES.values() for c in cases]
+    exercised = {rule for c in ALL_CASES + deadline_cases for (_, _, rule) in c.expect}
     assert checked <= exercised, sorted(checked - exercised)
 
 
@@ -98,7 +103,7 @@ def test_validity_windows_gate_rules(gated):
     found, _ = gated
     assert found["window_from"] == set()
     assert found["window_to"] == {("kontakt", "k", "05.13")}
-    assert found["received"] == set()
+    assert found["received"] == {("resultatindberetning", "ri", "RAA05.3")}  # a planned contact: no injury report
 
 
 def test_reporter_scope_gates_a_rule(gated):

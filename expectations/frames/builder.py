@@ -16,7 +16,9 @@ from expectations.frames.forloebselementer import (
 )
 from expectations.frames.locations_payments import interval_aggregates, ophold_frame, payment_frame
 from expectations.frames.procedures import procedure_base, procedure_codes_frame, procedure_frame
+from expectations.frames.result_reports import report_frame, report_result_frame, trigger_frame
 from expectations.frames.results import result_report_frame, resultat_frame
+from expectations.result_rules import load_result_rules, trigger_lists
 from lprflow.reference import Reference
 
 
@@ -41,6 +43,7 @@ class FrameBuilder:
         d = diagnose_base(look)
         p = procedure_base(look)
         h_main, h_codes = henvisning_frames(look)
+        report = report_frame(look)
         frames = [
             fe_frame(look),
             kontakt_frame(
@@ -60,6 +63,9 @@ class FrameBuilder:
             marker_frame(look),
             resultat_frame(look),
             result_report_frame(look),
+            report,
+            report_result_frame(report),
+            trigger_frame(look, trigger_lists(load_result_rules())),
             bopael_frame(look),
             patient_frame(look),
         ]

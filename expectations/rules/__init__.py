@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from expectations.registry import Check
-from expectations.rules import contacts, diagnoses, forloebselementer, locations_payments, procedures, results
+from expectations.rules import (
+    contacts,
+    diagnoses,
+    forloebselementer,
+    locations_payments,
+    procedures,
+    result_reports,
+    results,
+)
 
 ALL_CHECKS: list[Check] = [
     *forloebselementer.CHECKS,
@@ -12,4 +20,5 @@ ALL_CHECKS: list[Check] = [
     *procedures.CHECKS,
     *locations_payments.CHECKS,
     *results.CHECKS,
+    *result_reports.CHECKS,
 ]

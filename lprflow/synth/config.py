@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import model_validator
 
 from lprflow.config import Model, load
@@ -254,8 +256,6 @@ class Codes(Model):
     specialisation: list[str]
     absence: str
     markers: tuple[str, str]
-    result_report: str
-    result_types: list[str]
 
 
 class InjectCodes(Model):
@@ -293,6 +293,29 @@ class RegionExtract(Model):
     changed_end_minutes: int
     changed_diagnoses: tuple[str, str]
     replacement_letters: str
+
+
+class ResultReportSpec(Model):
+    trigger: Literal["diagnose", "aktionsdiagnose", "kontakt", "procedure"]
+    list: str
+    type: str | None = None  # kontakt triggers: the contact type and priority the report needs
+    priority: str | None = None
+    results: dict[str, str]
+
+
+class ResultInjection(Model):
+    kind: Literal["no_report", "missing_result", "bad_value", "second_result"]
+    report: str
+    rule: str
+    rule_bidiagnose: str | None = None
+    type: str | None = None
+    value: str | None = None
+
+
+class ResultReports(Model):
+    complete: str
+    reports: dict[str, ResultReportSpec]
+    injections: list[ResultInjection]
 
 
 class GeneratorConfig(Model):
@@ -342,10 +365,10 @@ class GeneratorConfig(Model):
     end_modes: EndModes
     referrals: Referrals
     fe_procedure: FeProcedure
-    result_values: list[str]
     codes: Codes
     inject: InjectCodes
     region_extract: RegionExtract
+    result_reports: ResultReports
 
     @model_validator(mode="after")
     def _consistent(self) -> GeneratorConfig:
@@ -355,8 +378,6 @@ class GeneratorConfig(Model):
                 f"contact_index_stride ({self.contact_index_stride}) must exceed the largest number of "
                 f"contacts of a forløbselement kind ({most})"
             )
-        if len(self.result_values) != len(self.codes.result_types):
-            raise ValueError("result_values needs one value per codes.result_types")
         if abs(sum(b.share for b in self.population.age_bands) - 1.0) > 1e-9:
             raise ValueError("population.age_bands: the shares must add up to 1")
         return self

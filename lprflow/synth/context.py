@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from pyspark.sql import Column, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from lprflow.config import reference_config
@@ -30,6 +30,15 @@ def map_of(mapping: dict[str, Any]) -> Column:
     for k, v in mapping.items():
         items += [F.lit(k), lit_array(v) if isinstance(v, list) else F.lit(v)]
     return F.create_map(*items)
+
+
+def newest(df: DataFrame, key: str) -> DataFrame:
+    """The last reported version of each object (what an as-of state after every report holds)."""
+    return (
+        df.groupBy(key)
+        .agg(F.max_by(F.struct(*[c for c in df.columns if c != key]), F.col("reported_at")).alias("_v"))
+        .select(key, "_v.*")
+    )
 
 
 def ts(seconds: Column) -> Column:
@@ -58,6 +67,7 @@ class Context:
     lateral_proc: list[str]
     primkraeft: list[str]
     danish_country_code: str
+    code_lists: dict[str, set[str]]  # list name → its codes (reference/sks_code_lists.csv)
 
     @classmethod
     def create(
@@ -101,6 +111,7 @@ class Context:
             lateral_proc=sorted(lists.get("proc.lateral", set())),
             primkraeft=sorted(lists.get("diag.primkraeft", set())),
             danish_country_code=reference_config().danish_country_code,
+            code_lists=lists,
         )
 
     @property

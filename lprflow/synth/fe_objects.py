@@ -1,6 +1,7 @@
 """What hangs on a forløbselement itself: its reports (open first, closed last), its referral,
-and for cancer forløbselementer the markers, a result report with results, and a procedure with
-its own betalingsoplysning; all derived from the forløbselement's contacts."""
+and for cancer forløbselementer the markers and a procedure with
+its own betalingsoplysning; all derived from the forløbselement's contacts. (Result reports come
+from lprflow/synth/result_reports.py, once the register's objects are final.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from lprflow.synth.contacts import has_referral, henvisning_id
-from lprflow.synth.context import DAY, MINUTE, Context, lit_array, map_of, ts
+from lprflow.synth.context import DAY, MINUTE, Context, map_of, ts
 from lprflow.synth.injections import FE, assign, mutate, truth_rows
 
 EMPTY = "array<string>"
@@ -18,7 +19,7 @@ EMPTY = "array<string>"
 
 @dataclass
 class FeObjects:
-    tables: dict[str, DataFrame]  # forloebselement, henvisning, forloebsmarkoer, resultatindberetning, resultat
+    tables: dict[str, DataFrame]  # forloebselement, henvisning, forloebsmarkoer
     procedures: DataFrame  # procedures directly on a forløbselement (appended to the procedure table)
     payments: DataFrame  # their betalingsoplysninger (appended to that table)
     first_report: DataFrame  # per patient (pidx): the time of the first report about them
@@ -100,8 +101,7 @@ def _henvisninger(ctx: Context, agg: DataFrame) -> DataFrame:
 
 
 def _cancer_objects(ctx: Context, cancer: DataFrame) -> dict[str, DataFrame]:
-    """Markers (start of the forløb, of the treatment), the result report triggered by the second
-    contact, and its results."""
+    """Markers: the start of the forløb and of the treatment."""
     codes = ctx.cfg.codes
     fe_id = ctx.oid("forloebselement", "fidx")
     marker = [
@@ -116,30 +116,7 @@ def _cancer_objects(ctx: Context, cancer: DataFrame) -> dict[str, DataFrame]:
         ts(F.col("last_rep")).alias("reported_at"),
         F.lit(False).alias("deleted"),
     )
-    ri_id = ctx.oid("resultatindberetning", "fidx")
-    reports = cancer.select(
-        ri_id.alias("resultatindberetning_id"),
-        fe_id.alias("forloebselement_id"),
-        F.lit(codes.result_report).alias("name"),
-        F.lit("kontakt").alias("trigger_type"),
-        ctx.oid("kontakt", F.col("c1.cidx")).alias("trigger_id"),
-        ts(F.col("c1.start_s")).alias("cause_start_time"),
-        ts(F.col("c1.end_s")).alias("cause_end_time"),
-        ts(F.col("last_rep")).alias("reported_at"),
-        F.lit(False).alias("deleted"),
-    )
-    values = F.element_at(lit_array(ctx.cfg.result_values), (F.col("n") + 1).cast("int"))
-    results = cancer.select("fidx", "last_rep", "c1", F.posexplode(lit_array(codes.result_types)).alias("n", "t"))
-    results = results.select(
-        ctx.oid("resultat", "fidx", "n").alias("resultat_id"),
-        ri_id.alias("resultatindberetning_id"),
-        F.col("t").alias("type"),
-        values.alias("value"),
-        ts(F.col("c1.end_s")).alias("time"),
-        ts(F.col("last_rep")).alias("reported_at"),
-        F.lit(False).alias("deleted"),
-    )
-    return {"forloebsmarkoer": markers, "resultatindberetning": reports, "resultat": results}
+    return {"forloebsmarkoer": markers}
 
 
 def _fe_procedure(ctx: Context, cancer: DataFrame) -> tuple[DataFrame, DataFrame]:

@@ -6,7 +6,7 @@ hospice, births, virtual, diagnosis reports) and readmissions within 30 days
 (`forloebselementer`); their contacts (`contacts`) and report times (`reporting`); each contact's
 diagnoses, procedures, opholdsadresser and betalingsoplysninger (`diagnoses`, `procedures`,
 `locations`); what hangs on the forløbselement itself (`fe_objects`); late reports, corrections
-and deletions.
+and deletions; and, from the final objects, the result reports they require (`result_reports`).
 
 Error injection (`injections`): a configurable share of eligible objects is mutated to break one
 named business rule; `ground_truth` lists every (object type, object id, rule id) the mutation
@@ -36,6 +36,7 @@ from lprflow.synth.population import patient_tables, patients
 from lprflow.synth.procedures import procedures
 from lprflow.synth.region_extract import MATCH_TRUTH_SCHEMA, apply_national, closing, mark, region_extract
 from lprflow.synth.reporting import report_times
+from lprflow.synth.result_reports import result_reports
 
 GROUND_TRUTH_SCHEMA = StructType(
     [
@@ -112,6 +113,8 @@ def generate(
     truth = contact_truth.unionByName(dx_truth).unionByName(px_truth).unionByName(oph_truth).unionByName(fe.truth)
     extract, match_truth = region_extract(ctx, tables, ct)
     tables, truth = apply_national(ctx, tables, truth, ct, discrepancy_rate)
+    reports, report_truth = result_reports(ctx, tables)
+    tables, truth = {**tables, **reports}, truth.unionByName(report_truth)
     out = {}
     for name, spec in TABLES.items():
         df = tables[name].withColumn("region", F.lit(ctx.region))

@@ -31,7 +31,7 @@ from pyspark.sql.types import StringType, StructField, StructType
 
 from lprflow.localtime import local_date
 from lprflow.register import parse_time
-from lprflow.synth.context import DAY, MINUTE, Context, ts
+from lprflow.synth.context import DAY, MINUTE, Context, newest, ts
 
 NATIONAL_KINDS = ("not_reported", "deleted", "reported_late")
 EXTRACT_KINDS = ("changed", "duplicate", "only_national")
@@ -133,8 +133,8 @@ def apply_national(
     truth = truth.join(subtree, ["object_type", "object_id"], "left_anti")
     out = dict(tables)
     k = tables["kontakt"].join(removed, "kontakt_id", "left_anti")
-    newest = _newest(k, "kontakt_id").join(deleted, "kontakt_id")
-    deletion = newest.select(
+    last = newest(k, "kontakt_id").join(deleted, "kontakt_id")
+    deletion = last.select(
         *[
             F.col("_del").alias(c) if c == "reported_at" else (F.lit(True).alias(c) if c == "deleted" else F.col(c))
             for c in k.columns
@@ -148,14 +148,6 @@ def apply_national(
         )
         out[name] = kept.select(*t.columns)
     return out, truth
-
-
-def _newest(df: DataFrame, key: str) -> DataFrame:
-    return (
-        df.groupBy(key)
-        .agg(F.max_by(F.struct(*[c for c in df.columns if c != key]), F.col("reported_at")).alias("_v"))
-        .select(key, "_v.*")
-    )
 
 
 def _changed(ctx: Context, field: Column) -> dict[str, Column]:
@@ -196,14 +188,14 @@ def region_extract(ctx: Context, tables: dict[str, DataFrame], ct: DataFrame) ->
     """(the extract in EXTRACT_COLUMNS, its match truth in MATCH_TRUTH_SCHEMA), from the register as
     generated before `apply_national` and the marked contacts."""
     close = _closing_s(ctx)
-    k = _newest(tables["kontakt"], "kontakt_id")
+    k = newest(tables["kontakt"], "kontakt_id")
     a = (
         tables["diagnose"]
         .where((F.col("role") == "A") & ~F.col("deleted"))
         .groupBy("kontakt_id")
         .agg(F.max_by("code", "reported_at").alias("aktionsdiagnose"))
     )
-    cpr = _newest(tables["patient"], "patient_id").select("patient_id", "cpr")
+    cpr = newest(tables["patient"], "patient_id").select("patient_id", "cpr")
     marks = ct.select(
         ctx.oid("kontakt", "cidx").alias("kontakt_id"),
         "cidx",

@@ -1,0 +1,264 @@
+"""Frames of the result-report rules (read by expectations/rules/result_reports.py).
+
+  report         one row per result report: its name, status and responsible unit with their
+                 code/SOR lookups (name__*, status__*, ru__*), its cause period, what triggered it
+                 (t_*: code, role, art, times, the contact's period, type and priority, with
+                 tcode__*, tart__*, tktype__*, tprio__*) and its results (`res`: id, type, value,
+                 the value's code lists, the value as integer, decimal and date-time, the type's validity)
+  report_result  one row per result (r_*), with its report's columns (the `report` frame exploded)
+  trigger        the objects that may require a report (diagnoses, contacts, procedures whose
+                 code is in a list a requirement rule names), with the reports they triggered
+                 (`reports`: name, status lists) and what the rules ask of them (k_start, k_end,
+                 t_ktype, t_prio, birth_date)
+
+The register's big tables are only scanned and filtered here (semi joins against broadcast id sets,
+narrow selects); the joins and aggregations run on the result reports and the few candidate
+triggers, so the cost follows the number of result reports, not the register's size.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from expectations.frames.base import Frame, Lookups, std
+
+DATETIME_FORMAT = "yyyyMMddHHmmssZ"  # LPR3's value format of a date-time result (RDB07: YYYYMMDDhhmmss+-ZZzz)
+
+
+def _semi(df: DataFrame, key: str, ids: DataFrame, id_col: str) -> DataFrame:
+    """The rows of a (big) table whose `key` is among `ids` (small, broadcast): a scan, no shuffle."""
+    small = F.broadcast(ids.select(F.col(id_col).alias("_semi_id")).distinct())
+    return df.join(small, df[key] == small["_semi_id"], "left_semi")
+
+
+def _none(dtype: str) -> Column:
+    return F.lit(None).cast(dtype)
+
+
+def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
+    """Every object a report names as its trigger, in one shape (t_*), from the register's tables."""
+    r = look.r
+    ts, s = "timestamp", "string"
+    d = _semi(r["diagnose"], "diagnose_id", ids, "trigger_id").select(
+        F.lit("diagnose").alias("t_kind"),
+        F.col("diagnose_id").alias("t_id"),
+        F.col("code").alias("t_code"),
+        F.col("role").alias("t_role"),
+        F.col("art").alias("t_art"),
+        F.col("kontakt_id").alias("t_kontakt"),
+        _none(ts).alias("t_start"),
+        _none(ts).alias("t_time"),
+    )
+    k = _semi(r["kontakt"], "kontakt_id", ids, "trigger_id").select(
+        F.lit("kontakt").alias("t_kind"),
+        F.col("kontakt_id").alias("t_id"),
+        F.col("reason").alias("t_code"),
+        _none(s).alias("t_role"),
+        _none(s).alias("t_art"),
+        F.col("kontakt_id").alias("t_kontakt"),
+        F.col("start_time").alias("t_start"),
+        _none(ts).alias("t_time"),
+    )
+    p = _semi(r["procedure"], "procedure_id", ids, "trigger_id").select(
+        F.lit("procedure").alias("t_kind"),
+        F.col("procedure_id").alias("t_id"),
+        F.col("code").alias("t_code"),
+        _none(s).alias("t_role"),
+        _none(s).alias("t_art"),
+        F.col("kontakt_id").alias("t_kontakt"),
+        F.col("start_time").alias("t_start"),
+        _none(ts).alias("t_time"),
+    )
+    fe = _semi(r["forloebselement"], "forloebselement_id", ids, "trigger_id").select(
+        F.lit("forloebselement").alias("t_kind"),
+        F.col("forloebselement_id").alias("t_id"),
+        _none(s).alias("t_code"),
+        _none(s).alias("t_role"),
+        _none(s).alias("t_art"),
+        _none(s).alias("t_kontakt"),
+        F.col("start_time").alias("t_start"),
+        _none(ts).alias("t_time"),
+    )
+    m = _semi(r["forloebsmarkoer"], "forloebsmarkoer_id", ids, "trigger_id").select(
+        F.lit("forloebsmarkoer").alias("t_kind"),
+        F.col("forloebsmarkoer_id").alias("t_id"),
+        F.col("code").alias("t_code"),
+        _none(s).alias("t_role"),
+        _none(s).alias("t_art"),
+        _none(s).alias("t_kontakt"),
+        _none(ts).alias("t_start"),
+        F.col("time").alias("t_time"),
+    )
+    return d.unionByName(k).unionByName(p).unionByName(fe).unionByName(m)
+
+
+def _contacts_of(look: Lookups, df: DataFrame, key: str) -> DataFrame:
+    """`df` with its contact's period, unit, type and priority (k_start, k_end, k_unit, t_ktype, t_prio)."""
+    k = _semi(look.r["kontakt"], "kontakt_id", df, key).select(
+        F.col("kontakt_id").alias("_k_id"),
+        F.col("responsible_unit").alias("k_unit"),
+        F.col("start_time").alias("k_start"),
+        F.col("end_time").alias("k_end"),
+        F.col("type").alias("t_ktype"),
+        F.col("priority").alias("t_prio"),
+    )
+    return df.join(k, df[key] == k["_k_id"], "left").drop("_k_id")
+
+
+def _results(look: Lookups, reports: DataFrame) -> DataFrame:
+    """Per report: its results as an array of structs (res_ri_id, res)."""
+    res = _semi(look.r["resultat"], "resultatindberetning_id", reports, "resultatindberetning_id")
+    res = look.codes(res, {"value": "rvalue", "type": "rtype"})
+    value = F.trim(F.col("value"))
+    item = F.struct(
+        F.col("resultat_id").alias("id"),
+        F.col("type").alias("type"),
+        F.col("value").alias("value"),
+        F.col("time").alias("time"),
+        F.col("rvalue__lists").alias("lists"),
+        F.when(value.rlike(r"^[+-]?\d+$"), value.try_cast("long")).alias("int"),
+        F.when(value.rlike(r"^[+-]?(\d+\.?\d*|\.\d+)$"), value.try_cast("double")).alias("dec"),
+        F.try_to_timestamp(value, F.lit(DATETIME_FORMAT)).isNotNull().alias("dt_ok"),
+        F.col("rtype__from").alias("type_from"),
+        F.col("rtype__to").alias("type_to"),
+        F.col("rtype__gaps").alias("type_gaps"),
+    )
+    return res.groupBy(F.col("resultatindberetning_id").alias("res_ri_id")).agg(F.collect_list(item).alias("res"))
+
+
+def report_frame(look: Lookups) -> Frame:
+    """Frame `report` (see the module docstring)."""
+    ri = look.r["resultatindberetning"]
+    t = _contacts_of(look, _trigger_rows(look, ri), "t_kontakt")
+    t = look.codes(t, {"t_code": "tcode", "t_art": "tart", "t_ktype": "tktype", "t_prio": "tprio"})
+    ri = ri.join(t, (ri["trigger_type"] == t["t_kind"]) & (ri["trigger_id"] == t["t_id"]), "left")
+    res = _results(look, ri)
+    ri = ri.join(res, ri["resultatindberetning_id"] == res["res_ri_id"], "left").drop("res_ri_id")
+    ri = ri.withColumn("res", F.coalesce("res", F.array().cast(res.schema["res"].dataType)))
+    ri = look.unit(look.codes(ri, {"name": "name", "status": "status"}), "responsible_unit", "ru")
+    fe = _semi(look.fe_base(), "fe_id", ri, "forloebselement_id")
+    ri = ri.join(fe, ri["forloebselement_id"] == fe["fe_id"], "left")
+    df = std(
+        ri,
+        object_id="resultatindberetning_id",
+        fe=F.col("forloebselement_id"),
+        unit=F.coalesce(F.col("responsible_unit"), F.col("fe_unit")),
+        month=F.col("cause_start_time"),
+        reporter=F.col("fe_reporter"),
+        fe_start=F.col("fe_start"),
+        c_start=F.col("k_start"),
+        c_end=F.col("k_end"),
+    )
+    return Frame("report", "resultatindberetning", df)
+
+
+def report_result_frame(report: Frame) -> Frame:
+    """Frame `report_result`: the `report` frame with one row per result (r_* from `res`)."""
+    df = report.df.select("*", F.explode("res").alias("r"))
+    df = df.select(
+        "*", *[F.col(f"r.{f}").alias(f"r_{f}") for f in ("id", "type", "value", "lists", "int", "dec", "dt_ok")]
+    )
+    df = df.select(
+        *[c for c in df.columns if c not in ("_object_id", "_parent_id", "r")],
+        *[F.col(f"r.type_{f}").alias(f"rtype__{f}") for f in ("from", "to", "gaps")],
+        F.col("r_id").alias("_object_id"),
+        F.col("resultatindberetning_id").alias("_parent_id"),
+    )
+    return Frame("report_result", "resultat", df)
+
+
+def trigger_frame(look: Lookups, lists: dict[str, list[str]]) -> Frame:
+    """Frame `trigger`: the candidate triggers of the requirement rules. `lists` maps a trigger
+    kind (diagnose, kontakt, procedure) to the code lists the rules name for it."""
+    r = look.r
+    listed = look.code_info.select("code", F.map_keys("lists").alias("names"))
+
+    def in_lists(df: DataFrame, col: str, names: list[str]) -> DataFrame:
+        codes = listed.where(F.arrays_overlap("names", F.array(*map(F.lit, names) or [F.lit("")])))
+        codes = F.broadcast(codes.select(F.col("code").alias("_listed")))
+        return df.join(codes, df[col] == codes["_listed"], "left_semi")
+
+    s = "string"
+    parts = []
+    if lists.get("diagnose"):
+        d = in_lists(r["diagnose"], "code", lists["diagnose"]).select(
+            F.lit("diagnose").alias("t_kind"),
+            F.col("diagnose_id").alias("t_id"),
+            F.col("code").alias("t_code"),
+            F.col("role").alias("t_role"),
+            F.col("kontakt_id").alias("t_kontakt"),
+            F.col("region"),
+            _none(s).alias("t_fe"),
+            _none("timestamp").alias("t_start"),
+        )
+        parts.append(d)
+    if lists.get("kontakt"):
+        k = in_lists(r["kontakt"], "reason", lists["kontakt"]).select(
+            F.lit("kontakt").alias("t_kind"),
+            F.col("kontakt_id").alias("t_id"),
+            F.col("reason").alias("t_code"),
+            _none(s).alias("t_role"),
+            F.col("kontakt_id").alias("t_kontakt"),
+            F.col("region"),
+            F.col("forloebselement_id").alias("t_fe"),
+            F.col("start_time").alias("t_start"),
+        )
+        parts.append(k)
+    if lists.get("procedure"):
+        p = in_lists(r["procedure"], "code", lists["procedure"]).select(
+            F.lit("procedure").alias("t_kind"),
+            F.col("procedure_id").alias("t_id"),
+            F.col("code").alias("t_code"),
+            _none(s).alias("t_role"),
+            F.col("kontakt_id").alias("t_kontakt"),
+            F.col("region"),
+            F.col("forloebselement_id").alias("t_fe"),
+            F.col("start_time").alias("t_start"),
+        )
+        parts.append(p)
+    t = parts[0]
+    for part in parts[1:]:
+        t = t.unionByName(part)
+    t = _contacts_of(look, t, "t_kontakt")
+    kfe = _semi(r["kontakt"], "kontakt_id", t, "t_kontakt").select(
+        F.col("kontakt_id").alias("_kk"), F.col("forloebselement_id").alias("_kfe")
+    )
+    t = t.join(kfe, t["t_kontakt"] == kfe["_kk"], "left").drop("_kk")
+    t = t.withColumn("t_fe", F.coalesce("t_fe", "_kfe")).drop("_kfe")
+    fe = _semi(look.fe_base(), "fe_id", t, "t_fe")
+    t = t.join(fe, t["t_fe"] == fe["fe_id"], "left")
+    pat = _semi(r["forloebselement"], "forloebselement_id", t, "t_fe").select(
+        F.col("forloebselement_id").alias("_pfe"), F.col("patient_id").alias("_pid")
+    )
+    born = _semi(r["patient"], "patient_id", pat, "_pid").select(F.col("patient_id").alias("_bp"), "birth_date")
+    pat = pat.join(born, pat["_pid"] == born["_bp"], "left").select("_pfe", "birth_date")
+    t = t.join(pat, t["t_fe"] == pat["_pfe"], "left").drop("_pfe")
+    ri = _semi(r["resultatindberetning"], "trigger_id", t, "t_id")
+    ri = look.codes(ri, {"status": "status"})
+    reports = ri.groupBy(F.col("trigger_type").alias("_rk"), F.col("trigger_id").alias("_rt")).agg(
+        F.collect_list(
+            F.struct(
+                F.col("name").alias("name"),
+                F.col("status__lists").alias("status_lists"),
+                F.col("cause_start_time").alias("start"),
+                F.col("cause_end_time").alias("end"),
+            )
+        ).alias("reports")
+    )
+    t = t.join(reports, (t["t_kind"] == reports["_rk"]) & (t["t_id"] == reports["_rt"]), "left").drop("_rk", "_rt")
+    t = t.withColumn("reports", F.coalesce("reports", F.array().cast(reports.schema["reports"].dataType)))
+    t = look.codes(t, {"t_code": "tcode", "t_ktype": "tktype", "t_prio": "tprio"})
+    df = std(
+        t,
+        object_id="t_id",
+        fe=F.col("t_fe"),
+        unit=F.coalesce(F.col("k_unit"), F.col("fe_unit")),
+        month=F.coalesce(F.col("k_start"), F.col("t_start")),
+        reporter=F.col("fe_reporter"),
+        fe_start=F.col("fe_start"),
+        c_start=F.col("k_start"),
+        c_end=F.col("k_end"),
+        parent=F.when(F.col("t_kind") != "kontakt", F.col("t_kontakt")),
+    )
+    return Frame("trigger", "trigger", df)
