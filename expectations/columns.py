@@ -80,6 +80,35 @@ def lists_contain_within(lists: Column, list_name: str, start: Column | str, end
     )
 
 
+def lists_at(lists: Column, ts: Column | str) -> Column:
+    """The names of the lists in a code-list map that contain the code on the day of ts (an array;
+    computed once per row, so a rule's list test is an array lookup, not a lambda of its own)."""
+    d = day(_c(ts))
+
+    def member(v: Column) -> Column:
+        return (
+            (v["valid_from"].isNull() | (v["valid_from"] <= d))
+            & (v["valid_to"].isNull() | (v["valid_to"] >= d))
+            & ~in_gap(v["gaps"], d)
+        )
+
+    return F.transform(F.filter(F.map_entries(lists), lambda x: member(x["value"])), lambda x: x["key"])
+
+
+def lists_within(lists: Column, start: Column | str, end: Column | str) -> Column:
+    """The names of the lists that contain the code on some day of start..end (see lists_at)."""
+    s, e_ = day(_c(start)), day(_c(end))
+
+    def member(v: Column) -> Column:
+        return (
+            (v["valid_to"].isNull() | s.isNull() | (v["valid_to"] >= s))
+            & (v["valid_from"].isNull() | e_.isNull() | (v["valid_from"] <= e_))
+            & ~gap_covers(v["gaps"], s, e_)
+        )
+
+    return F.transform(F.filter(F.map_entries(lists), lambda x: member(x["value"])), lambda x: x["key"])
+
+
 def not_in_list_at(attr: str, list_name: str, ts: Column | str) -> Column:
     return ~in_list_at(attr, list_name, ts)
 

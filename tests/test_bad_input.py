@@ -132,6 +132,7 @@ def test_a_patient_with_thousands_of_contacts_loses_nothing(spark, reference):
     for i in range(2000):
         k = copy.deepcopy(rows["kontakt"][0])
         k["kontakt_id"] = f"x-k{i}"
+        k["reason"] = "ALCC01"  # an illness: the copies need no injury report of their own (RAA05.1)
         rows["kontakt"].append(k)
         for name, children in hangs_on_k.items():
             key = f"{name}_id"

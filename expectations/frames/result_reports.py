@@ -21,9 +21,25 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from expectations.columns import lists_at, lists_within
 from expectations.frames.base import Frame, Lookups, std
 
 DATETIME_FORMAT = "yyyyMMddHHmmssZ"  # LPR3's value format of a date-time result (RDB07: YYYYMMDDhhmmss+-ZZzz)
+
+
+def _in_lists(prefix: str, anchors: dict[str, tuple[Column, Column | None]]) -> list[Column]:
+    """`{prefix}_in__{anchor}`: the lists the `{prefix}__lists` code is in at each anchor (a period
+    when the anchor has an end, else a day), computed once per row for every rule."""
+    lists = F.col(f"{prefix}__lists")
+    return [
+        (lists_within(lists, start, end) if end is not None else lists_at(lists, start)).alias(f"{prefix}_in__{name}")
+        for name, (start, end) in anchors.items()
+    ]
+
+
+def _tags(items: str, lists: str) -> Column:
+    """`name|list` for every item of an array of structs and every list it is in (array lookups)."""
+    return F.flatten(F.transform(items, lambda x: F.transform(x[lists], lambda n: F.concat(x["tag"], F.lit("|"), n))))
 
 
 def _semi(df: DataFrame, key: str, ids: DataFrame, id_col: str) -> DataFrame:
@@ -139,6 +155,19 @@ def report_frame(look: Lookups) -> Frame:
     ri = look.unit(look.codes(ri, {"name": "name", "status": "status"}), "responsible_unit", "ru")
     fe = _semi(look.fe_base(), "fe_id", ri, "forloebselement_id")
     ri = ri.join(fe, ri["forloebselement_id"] == fe["fe_id"], "left")
+    cs, ce, k_end = F.col("cause_start_time"), F.col("cause_end_time"), F.col("k_end")
+    anchors = {"period": (cs, ce), "start": (cs, None), "end": (ce, None), "contact_end": (k_end, None)}
+    anchors["trigger_start"] = (F.col("t_start"), None)
+    res = F.transform(
+        "res", lambda x: x.withField("in_period", lists_within(x["lists"], cs, ce)).withField("tag", x["type"])
+    )
+    ri = ri.withColumn("res", res)
+    ri = ri.select(
+        "*",
+        *[c for p in ("name", "status", "tcode", "tart", "tktype", "tprio") for c in _in_lists(p, anchors)],
+        F.transform("res", lambda x: x["type"]).alias("res_types"),
+        _tags("res", "in_period").alias("res_tags"),
+    )
     df = std(
         ri,
         object_id="resultatindberetning_id",
@@ -159,11 +188,16 @@ def report_result_frame(report: Frame) -> Frame:
     df = df.select(
         "*", *[F.col(f"r.{f}").alias(f"r_{f}") for f in ("id", "type", "value", "lists", "int", "dec", "dt_ok")]
     )
+    cs, ce = F.col("cause_start_time"), F.col("cause_end_time")
     df = df.select(
         *[c for c in df.columns if c not in ("_object_id", "_parent_id", "r")],
         *[F.col(f"r.type_{f}").alias(f"rtype__{f}") for f in ("from", "to", "gaps")],
+        F.col("r.lists").alias("r__lists"),
         F.col("r_id").alias("_object_id"),
         F.col("resultatindberetning_id").alias("_parent_id"),
+    )
+    df = df.select(
+        "*", *_in_lists("r", {"period": (cs, ce), "start": (cs, None), "trigger_start": (F.col("t_start"), None)})
     )
     return Frame("report_result", "resultat", df)
 
@@ -249,6 +283,24 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]]) -> Frame:
     t = t.join(reports, (t["t_kind"] == reports["_rk"]) & (t["t_id"] == reports["_rt"]), "left").drop("_rk", "_rt")
     t = t.withColumn("reports", F.coalesce("reports", F.array().cast(reports.schema["reports"].dataType)))
     t = look.codes(t, {"t_code": "tcode", "t_ktype": "tktype", "t_prio": "tprio"})
+    k_start, k_end = F.col("k_start"), F.col("k_end")
+    anchors = {
+        "contact_period": (k_start, k_end),
+        "contact_end": (k_end, None),
+        "trigger_start": (F.col("t_start"), None),
+    }
+
+    def statuses(x: Column) -> Column:
+        sl = x["status_lists"]
+        return (
+            x.withField("status_in__period", lists_within(sl, x["start"], x["end"]))
+            .withField("status_in__start", lists_at(sl, x["start"]))
+            .withField("status_in__end", lists_at(sl, x["end"]))
+            .withField("status_in__contact_end", lists_at(sl, k_end))
+        )
+
+    t = t.withColumn("reports", F.transform("reports", statuses))
+    t = t.select("*", *[c for p in ("tcode", "tktype", "tprio") for c in _in_lists(p, anchors)])
     df = std(
         t,
         object_id="t_id",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-from expectations.columns import col, day, lists_contain_at, lists_contain_within, not_valid_within, outside_valid
+from expectations.columns import col, day, not_valid_within, outside_valid
 from expectations.registry import Check
 from expectations.result_rules import Bounds, ResultCondition, ResultRule, load_result_rules
 
@@ -33,12 +33,10 @@ def _any(conds: list[Column]) -> Column:
     return out
 
 
-def _has_lists(lists: Column, names: tuple[str, ...], anchor: str, start: Column, end: Column) -> Column:
-    """The code-list map contains one of `names` at the anchor: over start..end ('period') or on
-    the day of `start` (any other anchor: the caller passes the anchor's time as start)."""
-    if anchor in ("period", "contact_period"):
-        return _any([lists_contain_within(lists, n, start, end) for n in names])
-    return _any([lists_contain_at(lists, n, start) for n in names])
+def _in(prefix: str, anchor: str, names: tuple[str, ...]) -> Column:
+    """The `prefix` code is in one of the lists `names` at the anchor: a lookup in the frame's
+    `{prefix}_in__{anchor}` array (expectations/frames/result_reports.py computes it once per row)."""
+    return F.arrays_overlap(col(f"{prefix}_in__{anchor}"), F.array(*[F.lit(n) for n in names]))
 
 
 def _times(anchor: str) -> tuple[Column, Column]:
@@ -61,27 +59,25 @@ def _is_report(rule: ResultRule) -> Column:
 def _status_ok(rule: ResultRule) -> Column:
     if not rule.when_status:
         return F.lit(True)
-    s, e = _times(rule.status_anchor or "period")
-    return _has_lists(col("status__lists"), (rule.when_status,), rule.status_anchor or "period", s, e)
+    return _in("status", rule.status_anchor or "period", (rule.when_status,))
 
 
 def _when_trigger(rule: ResultRule, anchor: str) -> Column:
     """The rule's conditions on the trigger (diagnose:L, kontaktaarsag:L, art:L, type:L, priority:L,
     kontakt, ended, born_within_days:N); list tests at `anchor`."""
-    s, e = _times(anchor)
     conds = []
     for item in rule.when_trigger:
         key, _, value = item.partition(":")
         names = tuple(value.split("|"))
         if key in ("diagnose", "kontaktaarsag"):
             kind = "diagnose" if key == "diagnose" else "kontakt"
-            conds.append((col("t_kind") == kind) & _has_lists(col("tcode__lists"), names, anchor, s, e))
+            conds.append((col("t_kind") == kind) & _in("tcode", anchor, names))
         elif key == "art":
-            conds.append(_has_lists(col("tart__lists"), names, anchor, s, e))
+            conds.append(_in("tart", anchor, names))
         elif key == "type":
-            conds.append(_has_lists(col("tktype__lists"), names, anchor, s, e))
+            conds.append(_in("tktype", anchor, names))
         elif key == "priority":
-            conds.append(_has_lists(col("tprio__lists"), names, anchor, s, e))
+            conds.append(_in("tprio", anchor, names))
         elif key == "kontakt":
             conds.append(col("t_kind") == "kontakt")
         elif key == "ended":
@@ -94,12 +90,10 @@ def _when_trigger(rule: ResultRule, anchor: str) -> Column:
 
 
 def _result_says(c: ResultCondition) -> Column:
-    """Some result of the report satisfies `c` (a one-argument lambda: Spark passes an index to a second)."""
+    """Some result of the report satisfies `c`: `TYPE in list` over the cause period (a lookup in
+    `res_tags`, "TYPE|list"), or `TYPE > n` of its integer value."""
     if c.op == "in":
-        start, end = col("cause_start_time"), col("cause_end_time")
-        return F.exists(
-            "res", lambda x: (x["type"] == c.type) & lists_contain_within(x["lists"], c.operand, start, end)
-        )
+        return F.array_contains(col("res_tags"), f"{c.type}|{c.operand}")
     return F.exists("res", lambda x: (x["type"] == c.type) & (x["int"] > int(c.operand)))
 
 
@@ -123,17 +117,20 @@ def _outside(value: Column, b: Bounds) -> Column:
 
 
 def _count(types: tuple[str, ...]) -> Column:
-    return F.size(F.filter("res", lambda x: x["type"].isin(*types)))
+    """How many results of the report have one of the types (array operations, no lambda)."""
+    rest = col("res_types")
+    for t in types:
+        rest = F.array_remove(rest, t)
+    return F.size(col("res_types")) - F.size(rest)
 
 
 def _trigger_matches(rule: ResultRule) -> Column:
     """On the report: its trigger is what the report needs (kind, code list at the anchor, the rest)."""
     kind = "diagnose" if rule.trigger in ("diagnose", "aktionsdiagnose", "bidiagnose") else rule.trigger
-    s, e = _times(rule.anchor)
     return (
         (col("trigger_type") == kind)
         & col("t_kind").isNotNull()
-        & _has_lists(col("tcode__lists"), rule.lists, rule.anchor, s, e)
+        & _in("tcode", rule.anchor, rule.lists)
         & _when_trigger(rule, rule.anchor)
     )
 
@@ -151,7 +148,7 @@ def _report_condition(rule: ResultRule) -> Callable[[], Column]:
             n = _count(rule.types)
             return _is_report(rule) & ((n < low) | (n > high))
         if shape == "result_required":
-            has = F.exists("res", lambda x: x["type"] == rule.types[0])
+            has = F.array_contains(col("res_types"), rule.types[0])
             when = _status_ok(rule) & _when_trigger(rule, "period") & _when_result(rule)
             return _is_report(rule) & when & ~has
         if shape == "report_trigger":
@@ -164,8 +161,7 @@ def _report_condition(rule: ResultRule) -> Callable[[], Column]:
             return (col("trigger_type") == kind) & col("t_kind").isNotNull() & _trigger_role(rule) & s.isNotNull() & bad
         if shape in ("name_in_list", "status_in_list"):
             attr = "name" if shape.startswith("name") else "status"
-            s, e = _times(rule.anchor)
-            return col(attr).isNotNull() & ~_has_lists(col(f"{attr}__lists"), rule.lists, rule.anchor, s, e)
+            return col(attr).isNotNull() & ~_in(attr, rule.anchor, rule.lists)
         if shape == "unit_valid":
             return col("ru__known") & not_valid_within("ru", "cause_start_time", "cause_end_time")
         raise ValueError(f"rule {rule.rule_id}: shape {shape} is not a report shape")
@@ -181,9 +177,8 @@ def _result_condition(rule: ResultRule) -> Callable[[], Column]:
         if shape == "result_types_allowed":
             return _is_report(rule) & col("r_type").isNotNull() & ~col("r_type").isin(*rule.types)
         if shape == "result_value_list":
-            s, e = _times(rule.anchor)
             when = _status_ok(rule) & _when_trigger(rule, "period") & _when_result(rule)
-            return typed & when & ~_has_lists(col("r_lists"), rule.lists, rule.anchor, s, e)
+            return typed & when & ~_in("r", rule.anchor, rule.lists)
         if shape == "result_integer":
             return typed & _outside(col("r_int"), rule.bounds)  # type: ignore[arg-type]
         if shape == "result_decimal":
@@ -205,18 +200,11 @@ def _deadline(rule: ResultRule) -> Column:
 def _trigger_condition(rule: ResultRule) -> Callable[[], Column]:
     def cond() -> Column:
         kind = "diagnose" if rule.trigger in ("aktionsdiagnose", "bidiagnose") else rule.trigger
-        s, e = _times(rule.anchor)
-        found = F.exists("reports", lambda x: x["name"] == rule.report)
-        s_anchor = rule.status_anchor or "period"
+        found = F.array_contains(F.transform("reports", lambda x: x["name"]), rule.report)
+        status_in = f"status_in__{rule.status_anchor or 'period'}"
 
         def complete(x: Column) -> Column:
-            start, end = {
-                "period": (x["start"], x["end"]),
-                "start": (x["start"], x["start"]),
-                "end": (x["end"], x["end"]),
-                "contact_end": (col("k_end"), col("k_end")),
-            }[s_anchor]
-            return _has_lists(x["status_lists"], (rule.when_status,), s_anchor, start, end)
+            return F.array_contains(x[status_in], rule.when_status)
 
         if rule.shape == "report_required":
             missing = ~found
@@ -227,7 +215,7 @@ def _trigger_condition(rule: ResultRule) -> Callable[[], Column]:
         cond = (
             (col("t_kind") == kind)
             & _trigger_role(rule)
-            & _has_lists(col("tcode__lists"), rule.lists, rule.anchor, s, e)
+            & _in("tcode", rule.anchor, rule.lists)
             & _when_trigger(rule, rule.anchor)
             & missing
         )
