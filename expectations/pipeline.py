@@ -52,6 +52,7 @@ def validate_register(
     checks' findings on the current objects, and one integrity finding per set-aside object."""
     metas = {**catalogue, **integrity_metas()}
     with FrameBuilder(state.tables, reference) as builder:
-        result = evaluate(builder.build(), run_checks(catalogue, conf), metas, at, conf.rule_version)
+        checks = run_checks(catalogue, conf)
+        result = evaluate(builder.build({c.frame for c in checks}), checks, metas, at, conf.rule_version)
         result.issues = result.issues.unionByName(set_aside_issues(state.set_aside(), conf.rule_version))
         yield result

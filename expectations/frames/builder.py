@@ -38,12 +38,13 @@ class FrameBuilder:
         """Drop what the builder persisted (call when the run's outputs are written)."""
         self.look.release()
 
-    def build(self) -> dict[str, Frame]:
+    def build(self, needed: set[str] | None = None) -> dict[str, Frame]:
+        """Every frame; with `needed`, the result-report frames only when a check reads them (they are
+        the only ones whose plan a run without their rules would otherwise analyse for nothing)."""
         look, r = self.look, self.look.r
         d = diagnose_base(look)
         p = procedure_base(look)
         h_main, h_codes = henvisning_frames(look)
-        report = report_frame(look)
         frames = [
             fe_frame(look),
             kontakt_frame(
@@ -63,10 +64,10 @@ class FrameBuilder:
             marker_frame(look),
             resultat_frame(look),
             result_report_frame(look),
-            report,
-            report_result_frame(report),
-            trigger_frame(look, trigger_lists(load_result_rules())),
             bopael_frame(look),
             patient_frame(look),
         ]
+        if needed is None or needed & {"report", "report_result", "trigger"}:
+            report = report_frame(look)
+            frames += [report, report_result_frame(report), trigger_frame(look, trigger_lists(load_result_rules()))]
         return {f.name: f for f in frames}

@@ -11,6 +11,16 @@
                  (`reports`: name, status lists) and what the rules ask of them (k_start, k_end,
                  t_ktype, t_prio, birth_date)
 
+Columns made by name patterns (for a grep): name__from, name__to, name__gaps, name__lists,
+status__from, status__to, status__gaps, status__lists, ru__from, ru__to, ru__gaps, ru__known,
+ru__psych, ru__hospital, tcode__lists, tart__lists, tktype__lists, tprio__lists; the lists a code is
+in at an anchor: name_in__period, status_in__period, status_in__start, status_in__end,
+status_in__contact_end, tcode_in__period, tcode_in__start, tcode_in__contact_period,
+tcode_in__contact_end, tcode_in__trigger_start, tart_in__period, tktype_in__period,
+tktype_in__contact_end, tprio_in__period, tprio_in__contact_end, r_in__period, r_in__start,
+r_in__trigger_start; a result: r_id, r_type, r_value, r_lists, r_int, r_dec, r_dt_ok, and its
+type's rtype__from, rtype__to, rtype__gaps; res_types, res_tags.
+
 The register's big tables are only scanned and filtered here (semi joins against broadcast id sets,
 narrow selects); the joins and aggregations run on the result reports and the few candidate
 triggers, so the cost follows the number of result reports, not the register's size.
