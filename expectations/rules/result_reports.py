@@ -15,8 +15,12 @@ from expectations.registry import Check
 from expectations.result_rules import Bounds, ResultCondition, ResultRule, load_result_rules
 
 # trigger kind of a requirement rule → the object the issue is reported on
-_TRIGGER_OBJECT = {"aktionsdiagnose": "diagnose", "bidiagnose": "diagnose", "kontakt": "kontakt"}
-_TRIGGER_OBJECT["procedure"] = "procedure"
+_TRIGGER_OBJECT = {
+    "aktionsdiagnose": "diagnose",
+    "bidiagnose": "diagnose",
+    "kontakt": "kontakt",
+    "procedure": "procedure",
+}
 
 
 def _all(*conds: Column) -> Column:
