@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from pathlib import Path
 
@@ -70,8 +71,11 @@ LEFT_PERSISTED: list[tuple[str, int]] = []
 @pytest.fixture(autouse=True, scope="module")
 def _no_cache_outlives_its_module(request):
     """Tests share one 1g driver: what a module left persisted (a frame builder's contact context, a
-    test's own cache) is released after it, and reported at the end of the run."""
+    test's own cache) is released after it, and reported at the end of the run. Python's cycle
+    collector runs first: a DataFrame in a reference cycle keeps its JVM plan (a whole catalogue's
+    is ~200 MB of driver heap) alive until then."""
     yield
+    gc.collect()
     from pyspark.sql import SparkSession
 
     spark = SparkSession.getActiveSession()

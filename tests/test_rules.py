@@ -23,11 +23,12 @@ def build_register(spark, cases):
     return register_frames(spark, case_rows(cases), reported_at=REPORTED, region="1082")
 
 
-def run(spark, reference, cases, catalogue=None, as_of=AS_OF):
+def run(spark, reference, cases, catalogue=None, as_of=AS_OF, checks=None):
+    """The cases' register checked by `checks` (every implemented rule unless given)."""
     register = build_register(spark, cases)
     catalogue = catalogue or load_catalogue()
     frames = FrameBuilder(register, reference).build()
-    result = evaluate(frames, ALL_CHECKS, catalogue, as_of, "sds:lpr:3.0.5")
+    result = evaluate(frames, checks or ALL_CHECKS, catalogue, as_of, "sds:lpr:3.0.5")
     found: dict[str, set] = {c.name: set() for c in cases}
     for r in result.issues.collect():
         case_name, key = r["object_id"].split("-", 1)
@@ -121,7 +122,8 @@ def test_warning_counts_as_error_after_its_deadline(gated):
 
 
 def test_warnings_in_the_official_form(spark, reference):
-    """A warning lands under `warnings` with its errorBy, and the document conforms to the schema."""
+    """A warning lands under `warnings` with its errorBy, and the document conforms to the schema
+    (the warning's rule alone is checked: the form is under test, not the catalogue)."""
     import json
 
     import jsonschema
@@ -134,7 +136,8 @@ def test_warnings_in_the_official_form(spark, reference):
     cases = [_one("w", set_(K, "k", reason="ATA1"))]
     register = build_register(spark, cases)
     frames = FrameBuilder(register, reference).build()
-    result = evaluate(frames, ALL_CHECKS, load_catalogue(overrides=overrides), AS_OF, "sds:lpr:3.0.5")
+    checks = [c for c in ALL_CHECKS if c.rule_id == "07.a"]
+    result = evaluate(frames, checks, load_catalogue(overrides=overrides), AS_OF, "sds:lpr:3.0.5")
     docs = build_documents(
         result.issues,
         register["forloebselement"].select("forloebselement_id", "patient_id"),
