@@ -57,7 +57,7 @@ def main() -> None:
     print(json.dumps(res["floor"]), flush=True)
     with PeakMemory() as mem:
         t0 = time.perf_counter()
-        s = run_match(spark, extract, national, out / "match", quiet=False, overwrite=True)
+        s = run_match(spark, extract, national, out / "match", register=reg, quiet=False, overwrite=True)
         match_s = time.perf_counter() - t0
     res["match"] = {
         "seconds": round(match_s, 1),

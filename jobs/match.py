@@ -12,6 +12,7 @@ value at stake), summary.json and manifest.json; all or nothing.
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,8 @@ def run_match(
     inputs = [p for p in (region_contacts, national, errors, register) if p is not None]
     check_target(out, "match", inputs, overwrite)
     reference = Reference.load(spark)
-    region = read_extract(spark, region_contacts, conf.extract, gconf.courses.patient_key_salt, reference.sor_units)
+    extract_args = (spark, region_contacts, conf.extract, gconf.courses.patient_key_salt, reference.sor_units)
+    region = read_extract(*extract_args)
     versions_ = read_register(spark, register) if register is not None and register.exists() else None
     errs = spark.read.parquet(str(Path(errors) / "errors")) if errors else None
     manifest: dict[str, Any] = {
@@ -88,13 +90,23 @@ def run_match(
     with (
         atomic_output(out, "match", manifest, inputs, overwrite) as o,
         match_contacts(
-            spark, region, nat.contacts, conf, fields, year, at, versions_, errs, reference, tables, gconf
+            spark,
+            region,
+            nat.contacts,
+            conf,
+            fields,
+            year,
+            at,
+            versions_,
+            errs,
+            reference,
+            tables,
+            gconf,
+            pick=partial(read_extract, *extract_args),
         ) as m,
     ):
         with step("pairing, comparing, explaining and valuing; writing contacts/", quiet):
-            o.write(
-                "contacts", m.contacts.orderBy(F.col("hospital"), F.col("start_time"), "region_row_id", "kontakt_id")
-            )
+            o.write("contacts", m.contacts)
         written = spark.read.parquet(str(o.path("contacts")))
         with step("summary and row accounting", quiet):
             summary = match_summary(written)

@@ -39,8 +39,21 @@ REGION_COLUMNS = [
     "unreadable",
     "extra",
 ]
+# the row id and contact key while the extract's own columns are beside them
+ROW_ID, KEY = "__lprflow_row_id", "__lprflow_contact_key"
 STRINGS = ("source_id", "kontakt_id", "patient", "responsible_unit", "type", "priority", "aktionsdiagnose", "drg",
            "municipality_code")  # fmt: skip
+
+
+def contact_key(
+    kontakt_id: Column, cpr_key: Column, unit: Column, start: Column, type_: Column, row_id: Column
+) -> Column:
+    """What makes two rows of the extract one contact: the LPR3 id; without one, the patient, unit,
+    start and type; without those, the row itself."""
+    attrs = F.struct(cpr_key.alias("cpr_key"), unit.alias("responsible_unit"), start.alias("start_time"),
+                     type_.alias("type"))  # fmt: skip
+    by_attrs = F.when(cpr_key.isNotNull() & start.isNotNull(), F.concat(F.lit("~"), F.to_json(attrs)))
+    return F.coalesce(kontakt_id, by_attrs, F.concat(F.lit("#"), row_id))
 
 
 class ExtractError(ValueError):
@@ -78,12 +91,19 @@ def _time(c: Column, kind: object, fmt: str) -> Column:
 
 
 def read_extract(
-    spark: SparkSession, path: str | Path, mapping: ExtractMapping, salt: str, units: DataFrame
+    spark: SparkSession,
+    path: str | Path,
+    mapping: ExtractMapping,
+    salt: str,
+    units: DataFrame,
+    only: DataFrame | None = None,
 ) -> DataFrame:
-    """The extract in REGION_COLUMNS: one row per input row, with a deterministic row id (the
-    source id where mapped, else a hash of the row's values and its place among identical rows),
-    the hospital of its unit (`units`: sor_id, hospital_id), and the birth date and sex the CPR
-    number encodes (null when the extract gives keys)."""
+    """The extract in REGION_COLUMNS and its `contact_key` (see contact_key): one row per input
+    row, with a deterministic row id (the source id where mapped, else a hash of the row's values
+    and its place among identical rows), the hospital of its unit (`units`: sor_id, hospital_id),
+    and the birth date and sex the CPR number encodes (null when the extract gives keys). With
+    `only` (a frame of contact_key): only the rows of those keys, picked before their other
+    fields are computed."""
     path = Path(path)
     raw = _raw(spark, path, mapping)
     have = {f.name: f.dataType for f in raw.schema.fields}
@@ -104,12 +124,16 @@ def read_extract(
             continue
         src = F.col(cols[field])
         fields[field] = _time(src, have[cols[field]], mapping.time_format)
-        unreadable.append(F.when(_text(src).isNotNull() & fields[field].isNull(), F.lit(field)))
+        if not isinstance(have[cols[field]], (TimestampType, TimestampNTZType)):  # a typed time is always read
+            unreadable.append(F.when(_text(src).isNotNull() & fields[field].isNull(), F.lit(field)))
     if "value" in cols:
         src = F.col(cols["value"])
         kind = have[cols["value"]]
-        fields["value"] = src.cast("double") if isinstance(kind, NumericType) else _text(src).try_cast("double")
-        unreadable.append(F.when(_text(src).isNotNull() & fields["value"].isNull(), F.lit("value")))
+        if isinstance(kind, NumericType):
+            fields["value"] = src.cast("double")
+        else:
+            fields["value"] = _text(src).try_cast("double")
+            unreadable.append(F.when(_text(src).isNotNull() & fields["value"].isNull(), F.lit("value")))
     else:
         fields["value"] = F.lit(None).cast("double")
     extra_cols = [c for c in raw.columns if c not in cols.values()]
@@ -122,21 +146,36 @@ def read_extract(
     key = patient_key(fields["patient"], salt) if cpr else fields["patient"]
     birth = cpr_birth_date(fields["patient"]) if cpr else F.lit(None).cast("date")
     sex = cpr_sex(fields["patient"]) if cpr else F.lit(None).cast("int")
-    content = F.sha2(F.to_json(F.struct(*[F.col(c).cast("string").alias(c) for c in raw.columns])), 256)
-    df = raw.select(
+    content = F.substring(
+        F.sha2(F.to_json(F.struct(*[F.col(c).cast("string").alias(c) for c in raw.columns])), 256), 1, 20
+    )
+    if "source_id" in cols:  # the region's own id; a row without one gets its content's hash
+        row_id = F.coalesce(fields["source_id"], content)
+        keyed = raw.select("*", row_id.alias(ROW_ID))
+    else:  # the hash and the row's place among identical rows
+        same = Window.partitionBy("_content").orderBy("_content")
+        keyed = raw.select("*", content.alias("_content")).select(
+            *[F.col(c) for c in raw.columns],
+            F.concat(F.col("_content"), F.lit("#"), F.row_number().over(same).cast("string")).alias(ROW_ID),
+        )
+    cpr_key = F.when(fields["patient"].isNotNull(), key)
+    keyed = keyed.select(
+        "*",
+        contact_key(fields["kontakt_id"], cpr_key, fields["responsible_unit"], fields["start_time"], fields["type"],
+                    F.col(ROW_ID)).alias(KEY),
+    )  # fmt: skip
+    if only is not None:  # before the fields are computed: they are then computed for these rows only
+        keyed = keyed.join(only.select(F.col("contact_key").alias(KEY)), KEY, "left_semi")
+    df = keyed.select(
+        F.col(ROW_ID).alias("region_row_id"),
+        F.col(KEY).alias("contact_key"),
         *[fields[f].alias(f) for f in fields],
-        F.when(fields["patient"].isNotNull(), key).alias("cpr_key"),
+        cpr_key.alias("cpr_key"),
         birth.alias("birth_date"),
         sex.cast("int").alias("sex"),
         F.array_compact(F.array(*unreadable, F.lit(None).cast("string"))).alias("unreadable"),
         extra.alias("extra"),
-        F.substring(content, 1, 20).alias("_content"),
     )
-    if "source_id" in cols:  # the region's own id; a row without one gets its content's hash
-        row_id = F.coalesce(F.col("source_id"), F.col("_content"))
-    else:
-        same = Window.partitionBy("_content").orderBy("_content")
-        row_id = F.concat(F.col("_content"), F.lit("#"), F.row_number().over(same).cast("string"))
     hospitals = F.broadcast(
         units.select(F.col("sor_id").alias("responsible_unit"), F.col("hospital_id").alias("hospital")).dropDuplicates(
             ["responsible_unit"]
@@ -146,4 +185,4 @@ def read_extract(
         "hospital",
         F.coalesce("hospital", "responsible_unit"),  # as grouping.courses names a unit's hospital
     )
-    return df.select(row_id.alias("region_row_id"), *[c for c in REGION_COLUMNS if c != "region_row_id"])
+    return df.select(*REGION_COLUMNS, "contact_key")

@@ -14,46 +14,77 @@
    unit, with the same type, starting within the tolerance but of another patient
    (`near_patient` on both sides names the other side's row).
 
+How (docs/MATCHING.md, "Cost"): steps 1 and 2 are decided on the ids alone, in one narrow
+aggregation of both sides' keys; what it leaves (duplicates and the rows pass 1 did not pair,
+few in a region that reports well) is fetched whole by a broadcast filter of each side and
+paired in steps 3 and 4 as small frames. The result is then one full outer join of the two
+sides on a pair key (the national id; a duplicate or a row left alone gets its own key), the
+small frames broadcast into it.
+
 Columns of the result: `r_<field>` for the region side, `n_<column>` for the national side,
 `matched_on`, `dup_of`, `near_patient`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from grouping.national import NATIONAL_COLUMNS
 from matching.config import MatchRules
-from matching.extract import REGION_COLUMNS
+from matching.extract import REGION_COLUMNS, contact_key
 
 ID_PASS, ATTRIBUTE_PASS = "kontakt_id", "patient_unit_start"
+# a checkpointed frame of at most this many rows is broadcast to the joins that read it rather
+# than shuffled with the data (an engineering limit: ~100 bytes a row)
+BROADCAST_ROWS = 2_000_000
 
 
 @dataclass
 class Paired:
     rows: DataFrame  # one row per region row and per national contact not paired, one per pair
-    cached: list[DataFrame]  # persisted parts; unpersist when done
+    lone: DataFrame  # region rows only in the region, not duplicates: region_row_id, r_*, near_patient
+    cached: list[DataFrame]  # checkpointed parts; unpersist when done
+
+
+def settled(df: DataFrame) -> tuple[DataFrame, int]:
+    """`df` computed once (checkpointed) and its row count."""
+    df = df.localCheckpoint()
+    return df, df.count()
+
+
+def joinable(df: DataFrame, rows: int) -> DataFrame:
+    """A settled frame, marked for broadcast while it is small."""
+    return F.broadcast(df) if rows <= BROADCAST_ROWS else df
 
 
 def _prefixed(df: DataFrame, prefix: str) -> DataFrame:
     return df.select(*[F.col(c).alias(prefix + c) for c in df.columns])
 
 
-def with_duplicates(region: DataFrame) -> DataFrame:
-    """`dup_of`: the row id of the row that stands for this one's contact (null for that row)."""
-    by_attrs = F.when(
-        F.col("cpr_key").isNotNull() & F.col("start_time").isNotNull(),
-        F.concat(F.lit("~"), F.to_json(F.struct("cpr_key", "responsible_unit", "start_time", "type"))),
-    )
-    key = F.coalesce(F.col("kontakt_id"), by_attrs, F.col("region_row_id"))
-    w = Window.partitionBy(key).orderBy("region_row_id")
-    return region.select(
-        *REGION_COLUMNS,
-        F.when(F.row_number().over(w) > 1, F.first("region_row_id").over(w)).alias("dup_of"),
-    )
+def with_contact_key(region: DataFrame) -> DataFrame:
+    """`region` with its contact_key (matching.extract.contact_key) where it has none yet."""
+    if "contact_key" in region.columns:
+        return region
+    cols = [F.col(c) for c in ("kontakt_id", "cpr_key", "responsible_unit", "start_time", "type", "region_row_id")]
+    return region.select("*", contact_key(*cols).alias("contact_key"))
+
+
+def _marks(region: DataFrame, national: DataFrame) -> DataFrame:
+    """Per contact key not simply one region row and one national contact: the number of region
+    rows (`_nr`) and national contacts (`_nn`) with the key (counts only: a hash aggregation)."""
+    keys = region.select(F.col("contact_key").alias("_k"), F.lit(1).alias("_r"), F.lit(0).alias("_n"))
+    ids = national.select(F.col("kontakt_id").alias("_k"), F.lit(0).alias("_r"), F.lit(1).alias("_n"))
+    g = keys.unionByName(ids).groupBy("_k").agg(F.sum("_r").alias("_nr"), F.sum("_n").alias("_nn"))
+    return g.where((F.col("_nr") > 1) | (F.col("_nn") == 0) | (F.col("_nr") == 0))
+
+
+def _semi(df: DataFrame, keys: DataFrame) -> DataFrame:
+    return df.join(keys.select("contact_key"), "contact_key", "left_semi")
 
 
 def _bucket(c: Column, width: float) -> Column:
@@ -117,48 +148,65 @@ def _mutual_best(cand: DataFrame, rounds: int) -> DataFrame:
     return out
 
 
-def pair(region: DataFrame, national: DataFrame, rules: MatchRules) -> Paired:
+def pair(
+    region: DataFrame,
+    national: DataFrame,
+    rules: MatchRules,
+    pick: Callable[[DataFrame], DataFrame] | None = None,
+) -> Paired:
     """The region rows (matching.extract.REGION_COLUMNS) and national contacts
-    (grouping.national.NATIONAL_COLUMNS) paired; see the module text."""
-    r = with_duplicates(region)
-    r_cols = ["region_row_id", "dup_of", *[f"r_{c}" for c in REGION_COLUMNS if c != "region_row_id"]]
-    r = r.select("region_row_id", "dup_of", *[F.col(c).alias(f"r_{c}") for c in REGION_COLUMNS[1:]])
+    (grouping.national.NATIONAL_COLUMNS) paired; see the module text. `pick(keys)` gives the
+    region rows whose contact_key is in `keys` (matching.extract.read_extract's `only`: their
+    fields computed for them alone); by default a semi join of `region`."""
+    r_cols = ["region_row_id", *[f"r_{c}" for c in REGION_COLUMNS if c != "region_row_id"]]
+    r = region.select("region_row_id", *[F.col(c).alias(f"r_{c}") for c in REGION_COLUMNS[1:]])
     n = _prefixed(national.select(*NATIONAL_COLUMNS), "n_")
-    single = F.col("dup_of").isNull()
-    by_id = (
-        r.where(single & F.col("r_kontakt_id").isNotNull())
-        .join(n, F.col("r_kontakt_id") == F.col("n_kontakt_id"), "full_outer")
-        .persist()
-    )
-    left_r = (
-        by_id.where(F.col("n_kontakt_id").isNull())
-        .select(*r_cols)
-        .unionByName(r.where(single & F.col("r_kontakt_id").isNull()).select(*r_cols))
-        .persist()
-    )
-    left_n = by_id.where(F.col("region_row_id").isNull()).select(n.columns).persist()
-    cached = [by_id, left_r, left_n]
-    cand = _candidates(left_r, left_n, rules, same_patient=True).persist()
-    cached.append(cand)
-    taken = _mutual_best(cand, rules.rounds).persist()
+    region = with_contact_key(region)
+    marks, n_marks = settled(_marks(region, national))
+    on_r = joinable(marks.where(F.col("_nr") >= 1).select(F.col("_k").alias("contact_key"), "_nn"), n_marks)
+    on_n = joinable(marks.where(F.col("_nr") == 0).select(F.col("_k").alias("n_kontakt_id")), n_marks)
+    # the region rows of those keys (duplicates and rows pass 1 leaves), each with its key's lead
+    lead = F.min("region_row_id").over(Window.partitionBy("contact_key"))
+    marked_r, _ = settled(
+        (pick or partial(_semi, region))(on_r)
+        .join(on_r, "contact_key")
+        .select(*[F.col(c).alias(f"r_{c}") if c in REGION_COLUMNS[1:] else F.col(c) for c in REGION_COLUMNS],
+                "_nn", lead.alias("_lead"))
+    )  # fmt: skip
+    left_n, _ = settled(n.join(on_n, "n_kontakt_id", "left_semi"))
+    cached = [marks, marked_r, left_n]
+    lead = F.col("region_row_id") == F.col("_lead")
+    left_r = marked_r.where(lead & (F.col("_nn") == 0)).select(*r_cols)
+    dups = marked_r.where(~lead).select("region_row_id", F.col("_lead").alias("dup_of"))
+    cand = _candidates(left_r, left_n, rules, same_patient=True)
+    taken, _ = settled(_mutual_best(cand, rules.rounds))
     cached.append(taken)
-    second = (
-        taken.join(left_r, "region_row_id")
-        .join(left_n, "n_kontakt_id")
-        .select(*r_cols, *n.columns, F.lit(ATTRIBUTE_PASS).alias("matched_on"))
-    )
     rest_r = left_r.join(taken.select("region_row_id"), "region_row_id", "left_anti")
     rest_n = left_n.join(taken.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
     near = _candidates(rest_r, rest_n, rules, same_patient=False)
     near_r = near.groupBy("region_row_id").agg(F.min("n_kontakt_id").alias("near_patient"))
     near_n = near.groupBy("n_kontakt_id").agg(F.min("region_row_id").alias("near_patient"))
-    first = by_id.where(F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()).select(
-        *r_cols, *n.columns, F.lit(ID_PASS).alias("matched_on")
+    lone, _ = settled(rest_r.join(near_r, "region_row_id", "left"))
+    # per region row that does not simply pair on its id: its duplicate's lead, its pass-2 pair, its near miss
+    r_marks, n_r = settled(
+        dups.unionByName(taken.withColumnRenamed("n_kontakt_id", "_pair"), allowMissingColumns=True).unionByName(
+            near_r, allowMissingColumns=True
+        )
     )
-    rows = (
-        first.unionByName(second)
-        .unionByName(rest_r.join(near_r, "region_row_id", "left"), allowMissingColumns=True)
-        .unionByName(rest_n.join(near_n, "n_kontakt_id", "left"), allowMissingColumns=True)
-        .unionByName(r.where(~single).select(*r_cols), allowMissingColumns=True)
+    n_near, n_n = settled(near_n)
+    cached += [lone, r_marks, n_near]
+    keyed_r = r.join(joinable(r_marks, n_r), "region_row_id", "left")
+    alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
+    key = F.when(F.col("dup_of").isNull(), F.coalesce("_pair", "r_kontakt_id")).otherwise(alone)
+    keyed_r = keyed_r.select("*", F.coalesce(key, alone).alias("_key"))
+    keyed_n = n.join(joinable(n_near.withColumnRenamed("near_patient", "_near_n"), n_n), "n_kontakt_id", "left")
+    both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
+    rows = keyed_r.join(keyed_n, F.col("_key") == F.col("n_kontakt_id"), "full_outer").select(
+        *r_cols[:1],
+        "dup_of",
+        *r_cols[1:],
+        *n.columns,
+        F.when(both, F.when(F.col("_pair").isNotNull(), ATTRIBUTE_PASS).otherwise(ID_PASS)).alias("matched_on"),
+        F.coalesce("near_patient", "_near_n").alias("near_patient"),
     )
-    return Paired(rows=rows, cached=cached)
+    return Paired(rows=rows, lone=lone, cached=cached)

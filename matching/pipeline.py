@@ -11,7 +11,7 @@ what explains a non-match or a difference in the register and the error list and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -23,15 +23,16 @@ from grouping.tables import TableSet
 from lprflow.reference import Reference
 from matching.compare import differences
 from matching.config import MatchingConfig
-from matching.pairs import pair
+from matching.pairs import joinable, pair, settled
 from matching.reasons import (
     LATER,
     LATER_A,
     error_rules,
     explained,
+    first_reports,
+    later_versions,
     only_national_reason,
     only_region_reason,
-    register_lookup,
     resolve_by_patient,
 )
 from matching.value import VALUE_COLUMNS, value_at_stake
@@ -103,49 +104,53 @@ def match_contacts(
     reference: Reference,
     tables: TableSet,
     gconf: GroupingConfig,
+    pick: Callable[[DataFrame], DataFrame] | None = None,
 ) -> Iterator[Matched]:
-    """Pair, compare, explain and value (lazy result; persisted parts released when the block ends)."""
-    paired = pair(region, national, conf.match)
+    """Pair, compare, explain and value (lazy result; persisted parts released when the block ends).
+    `pick`: see matching.pairs.pair."""
+    paired = pair(region, national, conf.match, pick)
+    cached = list(paired.cached)
     rows = paired.rows.select("*", differences(conf.match, fields).alias("_diffs"))
-    rows = rows.select("*", _status().alias("status")).persist()
-    cached = [*paired.cached, rows]
+    rows = rows.select("*", _status().alias("status"))
     try:
-        lone = rows.where((F.col("status") == "only_region") & F.col("dup_of").isNull())
-        need = rows.where(F.col("status") == "matched_with_differences").select(
-            F.col("n_kontakt_id").alias("kontakt_id")
-        )
+        lone = paired.lone
         if versions is not None and as_of is not None:
-            by_patient = resolve_by_patient(
-                versions,
-                lone.where(F.col("r_kontakt_id").isNull()),
-                conf.match.start_tolerance_minutes,
-                gconf.courses.patient_key_salt,
-            ).persist()
-            cached.append(by_patient)
-            ids = (
-                lone.select(F.col("r_kontakt_id").alias("kontakt_id"))
-                .where(F.col("kontakt_id").isNotNull())
-                .unionByName(by_patient.select(F.col("register_kontakt_id").alias("kontakt_id")))
-                .unionByName(need)
-                .distinct()
+            no_id = lone.where(F.col("r_kontakt_id").isNull())
+            by_patient, _ = settled(
+                spark.createDataFrame([], "region_row_id string, register_kontakt_id string")
+                if no_id.isEmpty()  # then the register's patients need not be read
+                else resolve_by_patient(
+                    versions, no_id, conf.match.start_tolerance_minutes, gconf.courses.patient_key_salt
+                )
             )
-            lookup = register_lookup(versions, ids, as_of).persist()
-            cached.append(lookup)
-            rows = rows.join(by_patient, "region_row_id", "left")
+            lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
+            lone_ids = lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
+            ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
+            first = first_reports(versions, ids, as_of).withColumnRenamed("kontakt_id", "_lk")
+            found, n_found = settled(
+                lone_ids.join(first, "_lk").select(
+                    "region_row_id", "first_reported", "deleted_at", F.lit(True).alias("found")
+                )
+            )
+            later, n_later = settled(later_versions(versions, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
+            cached += [by_patient, found, later]
+            rows = rows.join(joinable(found, n_found), "region_row_id", "left")
+            rows = rows.join(joinable(later, n_later), "n_kontakt_id", "left")
         else:
-            lookup = spark.createDataFrame(
-                [],
-                f"kontakt_id string, first_reported timestamp, deleted_at timestamp, later {LATER}, later_a {LATER_A}",
+            rows = rows.select(
+                "*",
+                F.lit(None).cast("timestamp").alias("first_reported"),
+                F.lit(None).cast("timestamp").alias("deleted_at"),
+                F.lit(None).cast("boolean").alias("found"),
+                F.lit(None).cast(LATER).alias("later"),
+                F.lit(None).cast(LATER_A).alias("later_a"),
             )
-            rows = rows.withColumn("register_kontakt_id", F.lit(None).cast("string"))
-        lookup_id = F.when(F.col("status") == "only_region", F.coalesce("r_kontakt_id", "register_kontakt_id")).when(
-            F.col("status") == "matched_with_differences", F.col("n_kontakt_id")
-        )
-        found = lookup.withColumnRenamed("kontakt_id", "_lk").withColumn("found", F.lit(True))
-        rows = rows.join(found, lookup_id == F.col("_lk"), "left").drop("_lk")
         if errors is not None:
-            rules = error_rules(errors).withColumnRenamed("kontakt_id", "_ek")
-            rows = rows.join(rules, F.coalesce("n_kontakt_id", "r_kontakt_id") == F.col("_ek"), "left").drop("_ek")
+            rules, n_rules = settled(error_rules(errors).withColumnRenamed("kontakt_id", "_ek"))
+            cached.append(rules)
+            rows = rows.join(
+                joinable(rules, n_rules), F.coalesce("n_kontakt_id", "r_kontakt_id") == F.col("_ek"), "left"
+            ).drop("_ek")
         else:
             rows = rows.withColumn("error_rules", F.lit(None).cast("array<string>"))
         rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
@@ -153,8 +158,9 @@ def match_contacts(
         n_reason, n_detail = only_national_reason(year)
         region_side = F.col("status") == "only_region"
         national_side = F.col("status") == "only_national"
-        values = value_at_stake(spark, lone, national, reference, tables, gconf)
-        out = rows.join(values, "region_row_id", "left").select(
+        values, n_values = settled(value_at_stake(spark, lone, national, reference, tables, gconf))
+        cached.append(values)
+        out = rows.join(joinable(values, n_values), "region_row_id", "left").select(
             "status",
             "matched_on",
             "region_row_id",

@@ -64,30 +64,41 @@ def resolve_by_patient(
     )
 
 
-def register_lookup(versions: dict[str, DataFrame], ids: DataFrame, as_of: dt.datetime) -> DataFrame:
-    """Per kontakt id in `ids` (column kontakt_id) found in the register: its first report, the
-    report time of its deletion if it was deleted by `as_of`, and its versions (and aktionsdiagnose
-    versions) reported after `as_of`."""
+def first_reports(versions: dict[str, DataFrame], ids: DataFrame, as_of: dt.datetime) -> DataFrame:
+    """Per kontakt id in `ids` (column kontakt_id) found in the register: its first report and the
+    report time of its deletion if it was deleted by `as_of`."""
     at = F.lit(as_of)
     k = versions["kontakt"].join(ids, "kontakt_id", "left_semi")
-    later = F.when(F.col("reported_at") > at, F.struct("reported_at", *KONTAKT_FIELDS))
     by_k = k.groupBy("kontakt_id").agg(
         F.min("reported_at").alias("first_reported"),
         F.max(F.when(F.col("reported_at") <= at, F.struct("reported_at", "deleted"))).alias("_newest"),
-        F.array_sort(F.collect_list(later)).cast(LATER).alias("later"),
+    )
+    return by_k.select(
+        "kontakt_id",
+        "first_reported",
+        F.when(F.col("_newest.deleted"), F.col("_newest.reported_at")).alias("deleted_at"),
+    )
+
+
+def later_versions(versions: dict[str, DataFrame], as_of: dt.datetime) -> DataFrame:
+    """Per kontakt id with a report after `as_of`: those versions (`later`) and the aktionsdiagnoses
+    reported after it (`later_a`), each sorted by report time. Few at a closing day's as-of time."""
+    at = F.lit(as_of)
+    k = (
+        versions["kontakt"]
+        .where(F.col("reported_at") > at)
+        .groupBy("kontakt_id")
+        .agg(F.array_sort(F.collect_list(F.struct("reported_at", *KONTAKT_FIELDS))).cast(LATER).alias("later"))
     )
     a = (
         versions["diagnose"]
         .where((F.col("role") == "A") & (F.col("reported_at") > at) & ~F.col("deleted"))
-        .join(ids, "kontakt_id", "left_semi")
         .groupBy("kontakt_id")
         .agg(F.array_sort(F.collect_list(F.struct("reported_at", "code"))).cast(LATER_A).alias("later_a"))
     )
-    return by_k.join(a, "kontakt_id", "left").select(
+    return k.join(a, "kontakt_id", "full_outer").select(
         "kontakt_id",
-        "first_reported",
-        F.when(F.col("_newest.deleted"), F.col("_newest.reported_at")).alias("deleted_at"),
-        "later",
+        F.coalesce("later", F.array().cast(LATER)).alias("later"),
         F.coalesce("later_a", F.array().cast(LATER_A)).alias("later_a"),
     )
 

@@ -38,7 +38,7 @@ def _once(df: DataFrame) -> DataFrame:
 
 
 def _in_national_course(rows: DataFrame, national: DataFrame, gap_hours: float) -> DataFrame:
-    keys = rows.select(F.col("r_cpr_key").alias("cpr_key")).distinct()
+    keys = F.broadcast(rows.select(F.col("r_cpr_key").alias("cpr_key")).distinct())  # few: the lone rows
     courses = (
         national.where(F.col("course_id").isNotNull())
         .join(keys, "cpr_key", "left_semi")
@@ -135,13 +135,15 @@ def value_at_stake(
 ) -> DataFrame:
     """VALUE_COLUMNS for `rows` (the region rows only in the region, not duplicates: their
     region_row_id and r_* columns, with r_hospital, r_birth_date, r_sex)."""
-    in_course = _in_national_course(rows, national, gconf.courses.join_gap_hours)
+    in_course = _in_national_course(rows, national, gconf.courses.join_gap_hours).localCheckpoint()
     rest = (
         rows.where(F.col("r_cpr_key").isNotNull())
         .join(in_course.select("region_row_id"), "region_row_id", "left_anti")
         .select("region_row_id", *[c for c in rows.columns if c.startswith("r_")])
         .localCheckpoint()  # few rows; the grouping's plan reads them many times, without this lineage
     )
+    if rest.isEmpty():  # nothing to group
+        return _once(in_course)
     with group_register(spark, _mini_state(spark, rest), reference, tables, gconf) as g:
         own = (
             g.contacts.where(F.col("course_id").isNotNull())
