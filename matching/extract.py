@@ -56,6 +56,13 @@ def contact_key(
     return F.coalesce(kontakt_id, by_attrs, F.concat(F.lit("#"), row_id))
 
 
+def key_hash(key: Column) -> list[Column]:
+    """A contact key as two 64-bit hashes (`_h1`, `_h2`): counted and joined as numbers, not
+    strings. 128 bits: two different keys of a national register share them with a probability
+    below 1e-25."""
+    return [F.xxhash64(key).alias("_h1"), F.xxhash64(F.lit("lprflow"), key).alias("_h2")]
+
+
 class ExtractError(ValueError):
     """The extract cannot be read as mapped; the message names the file and the column."""
 
@@ -102,7 +109,7 @@ def read_extract(
     row, with a deterministic row id (the source id where mapped, else a hash of the row's values
     and its place among identical rows), the hospital of its unit (`units`: sor_id, hospital_id),
     and the birth date and sex the CPR number encodes (null when the extract gives keys). With
-    `only` (a frame of contact_key): only the rows of those keys, picked before their other
+    `only` (a frame of key_hash columns): only the rows of those keys, picked before their other
     fields are computed."""
     path = Path(path)
     raw = _raw(spark, path, mapping)
@@ -165,7 +172,7 @@ def read_extract(
                     F.col(ROW_ID)).alias(KEY),
     )  # fmt: skip
     if only is not None:  # before the fields are computed: they are then computed for these rows only
-        keyed = keyed.join(only.select(F.col("contact_key").alias(KEY)), KEY, "left_semi")
+        keyed = keyed.select("*", *key_hash(F.col(KEY))).join(only.select("_h1", "_h2"), ["_h1", "_h2"], "left_semi")
     df = keyed.select(
         F.col(ROW_ID).alias("region_row_id"),
         F.col(KEY).alias("contact_key"),

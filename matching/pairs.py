@@ -14,8 +14,8 @@
    unit, with the same type, starting within the tolerance but of another patient
    (`near_patient` on both sides names the other side's row).
 
-How (docs/MATCHING.md, "Cost"): steps 1 and 2 are decided on the ids alone, in one narrow
-aggregation of both sides' keys; what it leaves (duplicates and the rows pass 1 did not pair,
+How (docs/MATCHING.md, "How it is computed"): steps 1 and 2 are decided on the keys alone, in
+one narrow count of both sides' hashed contact keys; what it leaves (duplicates and the rows pass 1 did not pair,
 few in a region that reports well) is fetched whole by a broadcast filter of each side and
 paired in steps 3 and 4 as small frames. The result is then one full outer join of the two
 sides on a pair key (the national id; a duplicate or a row left alone gets its own key), the
@@ -36,7 +36,7 @@ from pyspark.sql import functions as F
 
 from grouping.national import NATIONAL_COLUMNS
 from matching.config import MatchRules
-from matching.extract import REGION_COLUMNS, contact_key
+from matching.extract import REGION_COLUMNS, contact_key, key_hash
 
 ID_PASS, ATTRIBUTE_PASS = "kontakt_id", "patient_unit_start"
 # a checkpointed frame of at most this many rows is broadcast to the joins that read it rather
@@ -75,16 +75,18 @@ def with_contact_key(region: DataFrame) -> DataFrame:
 
 
 def _marks(region: DataFrame, national: DataFrame) -> DataFrame:
-    """Per contact key not simply one region row and one national contact: the number of region
-    rows (`_nr`) and national contacts (`_nn`) with the key (counts only: a hash aggregation)."""
-    keys = region.select(F.col("contact_key").alias("_k"), F.lit(1).alias("_r"), F.lit(0).alias("_n"))
-    ids = national.select(F.col("kontakt_id").alias("_k"), F.lit(0).alias("_r"), F.lit(1).alias("_n"))
-    g = keys.unionByName(ids).groupBy("_k").agg(F.sum("_r").alias("_nr"), F.sum("_n").alias("_nn"))
+    """Per contact key not simply one region row and one national contact: the key's hashes
+    (matching.extract.key_hash), the number of region rows (`_nr`) and of national contacts
+    (`_nn`) with it. Counted over numbers: a hash aggregation of fixed-width rows."""
+    keys = region.select(*key_hash(F.col("contact_key")), F.lit(1).alias("_r"), F.lit(0).alias("_n"))
+    ids = national.select(*key_hash(F.col("kontakt_id")), F.lit(0).alias("_r"), F.lit(1).alias("_n"))
+    g = keys.unionByName(ids).groupBy("_h1", "_h2").agg(F.sum("_r").alias("_nr"), F.sum("_n").alias("_nn"))
     return g.where((F.col("_nr") > 1) | (F.col("_nn") == 0) | (F.col("_nr") == 0))
 
 
 def _semi(df: DataFrame, keys: DataFrame) -> DataFrame:
-    return df.join(keys.select("contact_key"), "contact_key", "left_semi")
+    hashed = df.select("*", *key_hash(F.col("contact_key")))
+    return hashed.join(keys.select("_h1", "_h2"), ["_h1", "_h2"], "left_semi").drop("_h1", "_h2")
 
 
 def _bucket(c: Column, width: float) -> Column:
@@ -163,17 +165,20 @@ def pair(
     n = _prefixed(national.select(*NATIONAL_COLUMNS), "n_")
     region = with_contact_key(region)
     marks, n_marks = settled(_marks(region, national))
-    on_r = joinable(marks.where(F.col("_nr") >= 1).select(F.col("_k").alias("contact_key"), "_nn"), n_marks)
-    on_n = joinable(marks.where(F.col("_nr") == 0).select(F.col("_k").alias("n_kontakt_id")), n_marks)
+    on_r = joinable(marks.where(F.col("_nr") >= 1).select("_h1", "_h2", "_nn"), n_marks)
+    on_n = joinable(marks.where(F.col("_nr") == 0).select("_h1", "_h2"), n_marks)
     # the region rows of those keys (duplicates and rows pass 1 leaves), each with its key's lead
     lead = F.min("region_row_id").over(Window.partitionBy("contact_key"))
     marked_r, _ = settled(
         (pick or partial(_semi, region))(on_r)
-        .join(on_r, "contact_key")
+        .select("*", *key_hash(F.col("contact_key")))
+        .join(on_r, ["_h1", "_h2"])
         .select(*[F.col(c).alias(f"r_{c}") if c in REGION_COLUMNS[1:] else F.col(c) for c in REGION_COLUMNS],
                 "_nn", lead.alias("_lead"))
     )  # fmt: skip
-    left_n, _ = settled(n.join(on_n, "n_kontakt_id", "left_semi"))
+    left_n, _ = settled(
+        n.select("*", *key_hash(F.col("n_kontakt_id"))).join(on_n, ["_h1", "_h2"], "left_semi").drop("_h1", "_h2")
+    )
     cached = [marks, marked_r, left_n]
     lead = F.col("region_row_id") == F.col("_lead")
     left_r = marked_r.where(lead & (F.col("_nn") == 0)).select(*r_cols)

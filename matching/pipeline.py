@@ -25,6 +25,7 @@ from matching.compare import differences
 from matching.config import MatchingConfig
 from matching.pairs import joinable, pair, settled
 from matching.reasons import (
+    EXPLAINED,
     LATER,
     LATER_A,
     error_rules,
@@ -180,7 +181,10 @@ def match_contacts(
             F.col("n_drg").alias("drg"),
             F.col("n_course_value").alias("course_value"),
             F.col("n_municipality_code").alias("municipality_code"),
-            F.transform("_diffs", explained).alias("differences"),
+            # the explanation (a lambda: evaluated without generated code) only where there is a difference
+            F.when(F.size("_diffs") > 0, F.transform("_diffs", explained))
+            .otherwise(F.array().cast(EXPLAINED))
+            .alias("differences"),
             F.when(region_side, r_reason).when(national_side, n_reason).alias("reason"),
             F.when(region_side, r_detail).when(national_side, n_detail).alias("detail"),
             F.coalesce("error_rules", F.array().cast("array<string>")).alias("error_rules"),

@@ -31,6 +31,7 @@ KONTAKT_FIELDS = ("start_time", "end_time", "responsible_unit", "type", "priorit
 GROUP_FIELDS = ("drg", "value", "municipality_code")
 LATER = "array<struct<reported_at:timestamp,start_time:timestamp,end_time:timestamp,responsible_unit:string,type:string,priority:string>>"  # noqa: E501
 LATER_A = "array<struct<reported_at:timestamp,code:string>>"
+EXPLAINED = "array<struct<field:string,region:string,national:string,reason:string,detail:string>>"
 
 
 def _iso(c: Column) -> Column:

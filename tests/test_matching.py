@@ -304,3 +304,38 @@ def test_a_mapping_without_a_required_field_is_refused_naming_the_file(tmp_path)
     bad.write_text(MAPPING.replace("patient: cpr,", "patient: null,"), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"mine.yaml: extract: .*required fields not mapped: \['patient'\]"):
         matching_config(bad)
+
+
+def test_an_extract_without_source_ids_numbers_identical_rows_and_only_picks_rows_by_key(spark, tmp_path):
+    """Without a source id a row's id is its content's hash and its place among identical rows;
+    `only` (hashed contact keys) returns exactly the rows of those keys."""
+    from pyspark.sql import functions as F
+
+    from matching.config import matching_config
+    from matching.extract import key_hash, read_extract
+
+    (tmp_path / "mapping.yaml").write_text(MAPPING.replace("source_id: epj_id", "source_id: null"), encoding="utf-8")
+    mapping = matching_config(tmp_path / "mapping.yaml").extract
+    path = tmp_path / "extract.csv"
+    same = _line("x", None, "P1", T(2021, 4, 1, 8), T(2021, 4, 1, 9))
+    lines = [same, same, _line("x", "K1", "P1", T(2021, 3, 1, 8), T(2021, 3, 3, 10)),
+             _line("x", "K2", "P2", T(2021, 3, 1, 8), T(2021, 3, 1, 9))]  # fmt: skip
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    units = spark.createDataFrame([(MED, HOSPITAL)], "sor_id string, hospital_id string")
+    rows = read_extract(spark, path, mapping, "salt", units).collect()
+    ids = sorted(r["region_row_id"] for r in rows)
+    assert len(set(ids)) == 4 and all(len(i) == 22 and i[-2] == "#" for i in ids)
+    twins = [r for r in rows if r["kontakt_id"] is None]
+    assert {r["region_row_id"][-1] for r in twins} == {"1", "2"}
+    assert twins[0]["region_row_id"][:20] == twins[1]["region_row_id"][:20]
+    assert twins[0]["contact_key"] == twins[1]["contact_key"] and twins[0]["contact_key"].startswith("~{")
+    assert {r["contact_key"] for r in rows if r["kontakt_id"]} == {"K1", "K2"}
+
+    def picked(*keys: str) -> list[str]:
+        only = spark.createDataFrame([(k,) for k in keys], "k string").select(*key_hash(F.col("k")))
+        return sorted(r["region_row_id"] for r in read_extract(spark, path, mapping, "salt", units, only).collect())
+
+    k1 = next(r["region_row_id"] for r in rows if r["kontakt_id"] == "K1")
+    assert picked("K1") == [k1]
+    assert picked(twins[0]["contact_key"]) == sorted(r["region_row_id"] for r in twins)
+    assert picked("K9") == []
