@@ -63,6 +63,12 @@ def key_hash(key: Column) -> list[Column]:
     return [F.xxhash64(key).alias("_h1"), F.xxhash64(F.lit("lprflow"), key).alias("_h2")]
 
 
+def with_keys(df: DataFrame, key: str, keys: DataFrame) -> DataFrame:
+    """The rows of `df` whose column `key` hashes (key_hash) to a row of `keys` (`_h1`, `_h2`)."""
+    hashed = df.select("*", *key_hash(F.col(key)))
+    return hashed.join(keys.select("_h1", "_h2"), ["_h1", "_h2"], "left_semi").drop("_h1", "_h2")
+
+
 class ExtractError(ValueError):
     """The extract cannot be read as mapped; the message names the file and the column."""
 
@@ -172,7 +178,7 @@ def read_extract(
                     F.col(ROW_ID)).alias(KEY),
     )  # fmt: skip
     if only is not None:  # before the fields are computed: they are then computed for these rows only
-        keyed = keyed.select("*", *key_hash(F.col(KEY))).join(only.select("_h1", "_h2"), ["_h1", "_h2"], "left_semi")
+        keyed = with_keys(keyed, KEY, only)
     df = keyed.select(
         F.col(ROW_ID).alias("region_row_id"),
         F.col(KEY).alias("contact_key"),

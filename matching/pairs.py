@@ -36,7 +36,7 @@ from pyspark.sql import functions as F
 
 from grouping.national import NATIONAL_COLUMNS
 from matching.config import MatchRules
-from matching.extract import REGION_COLUMNS, contact_key, key_hash
+from matching.extract import REGION_COLUMNS, contact_key, key_hash, with_keys
 
 ID_PASS, ATTRIBUTE_PASS = "kontakt_id", "patient_unit_start"
 # a checkpointed frame of at most this many rows is broadcast to the joins that read it rather
@@ -82,11 +82,6 @@ def _marks(region: DataFrame, national: DataFrame) -> DataFrame:
     ids = national.select(*key_hash(F.col("kontakt_id")), F.lit(0).alias("_r"), F.lit(1).alias("_n"))
     g = keys.unionByName(ids).groupBy("_h1", "_h2").agg(F.sum("_r").alias("_nr"), F.sum("_n").alias("_nn"))
     return g.where((F.col("_nr") > 1) | (F.col("_nn") == 0) | (F.col("_nr") == 0))
-
-
-def _semi(df: DataFrame, keys: DataFrame) -> DataFrame:
-    hashed = df.select("*", *key_hash(F.col("contact_key")))
-    return hashed.join(keys.select("_h1", "_h2"), ["_h1", "_h2"], "left_semi").drop("_h1", "_h2")
 
 
 def _bucket(c: Column, width: float) -> Column:
@@ -170,19 +165,17 @@ def pair(
     # the region rows of those keys (duplicates and rows pass 1 leaves), each with its key's lead
     lead = F.min("region_row_id").over(Window.partitionBy("contact_key"))
     marked_r, _ = settled(
-        (pick or partial(_semi, region))(on_r)
+        (pick or partial(with_keys, region, "contact_key"))(on_r)
         .select("*", *key_hash(F.col("contact_key")))
         .join(on_r, ["_h1", "_h2"])
         .select(*[F.col(c).alias(f"r_{c}") if c in REGION_COLUMNS[1:] else F.col(c) for c in REGION_COLUMNS],
                 "_nn", lead.alias("_lead"))
     )  # fmt: skip
-    left_n, _ = settled(
-        n.select("*", *key_hash(F.col("n_kontakt_id"))).join(on_n, ["_h1", "_h2"], "left_semi").drop("_h1", "_h2")
-    )
+    left_n, _ = settled(with_keys(n, "n_kontakt_id", on_n))
     cached = [marks, marked_r, left_n]
-    lead = F.col("region_row_id") == F.col("_lead")
-    left_r = marked_r.where(lead & (F.col("_nn") == 0)).select(*r_cols)
-    dups = marked_r.where(~lead).select("region_row_id", F.col("_lead").alias("dup_of"))
+    is_lead = F.col("region_row_id") == F.col("_lead")
+    left_r = marked_r.where(is_lead & (F.col("_nn") == 0)).select(*r_cols)
+    dups = marked_r.where(~is_lead).select("region_row_id", F.col("_lead").alias("dup_of"))
     cand = _candidates(left_r, left_n, rules, same_patient=True)
     taken, _ = settled(_mutual_best(cand, rules.rounds))
     cached.append(taken)
