@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from pyspark.sql import SparkSession
-from pyspark.sql import functions as F
 
 from grouping.config import grouping_config
 from grouping.pipeline import tables_for_year
@@ -27,12 +26,13 @@ from lprflow.config import ConfigError
 from lprflow.manifest import register_files, versions
 from lprflow.output import atomic_output, check_target
 from lprflow.reference import Reference
-from lprflow.register import parse_time, read_register
+from lprflow.register import parse_time, read_table
 from matching.compare import compared_fields
 from matching.config import matching_config
 from matching.extract import read_extract
 from matching.national import read_national
 from matching.pipeline import match_contacts
+from matching.reasons import REGISTER_TABLES
 from matching.summary import match_summary
 
 
@@ -69,7 +69,11 @@ def run_match(
     reference = Reference.load(spark)
     extract_args = (spark, region_contacts, conf.extract, gconf.courses.patient_key_salt, reference.sor_units)
     region = read_extract(*extract_args)
-    versions_ = read_register(spark, register) if register is not None and register.exists() else None
+    versions_ = (
+        {name: read_table(spark, register, name) for name in REGISTER_TABLES}
+        if register is not None and register.exists()
+        else None
+    )
     errs = spark.read.parquet(str(Path(errors) / "errors")) if errors else None
     manifest: dict[str, Any] = {
         "inputs": {
@@ -109,15 +113,10 @@ def run_match(
             o.write("contacts", m.contacts)
         written = spark.read.parquet(str(o.path("contacts")))
         with step("summary and row accounting", quiet):
-            summary = match_summary(written)
+            summary, in_contacts = match_summary(written)
             read = {"region_contacts": region.count(), "national": nat.contacts.count()}
-            out_rows = written.agg(
-                F.count_if(F.col("region_row_id").isNotNull()).alias("region_contacts"),
-                F.count_if(F.col("kontakt_id").isNotNull()).alias("national"),
-            ).first()
             manifest["rows"] = {
-                side: {"read": read[side], "in_contacts": int(out_rows[side])}
-                for side in ("region_contacts", "national")
+                side: {"read": read[side], "in_contacts": in_contacts[side]} for side in ("region_contacts", "national")
             }
             for side, c in manifest["rows"].items():
                 if c["read"] != c["in_contacts"]:

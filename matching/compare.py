@@ -7,6 +7,8 @@ mapped to null is not). The region's `value` is compared with the national cours
 
 from __future__ import annotations
 
+from functools import reduce
+
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
@@ -50,12 +52,15 @@ def compared_fields(rules: MatchRules, mapped: set[str]) -> list[str]:
 
 
 def differences(rules: MatchRules, fields: list[str]) -> Column:
-    """array<struct<field, region, national>> of the fields that differ (empty when none)."""
+    """array<struct<field, region, national>> of the fields that differ; null when none does (the
+    test is a plain boolean, so a row without differences builds no array)."""
+    tests = [(f, _differs(f, *(F.col(c) for c in SIDES[f]), rules)) for f in fields]
+    if not tests:
+        return F.lit(None).cast(f"array<{DIFFERENCE}>")
     items = []
-    for f in fields:
+    for f, differs in tests:
         r, n = (F.col(c) for c in SIDES[f])
         item = F.struct(F.lit(f).alias("field"), _shown(f, r).alias("region"), _shown(f, n).alias("national"))
-        items.append(F.when(_differs(f, r, n, rules), item))
-    if not items:
-        return F.array().cast(f"array<{DIFFERENCE}>")
-    return F.array_compact(F.array(*items)).cast(f"array<{DIFFERENCE}>")
+        items.append(F.when(differs, item))
+    any_differs = reduce(lambda a, b: a | b, [d for _, d in tests])
+    return F.when(any_differs, F.array_compact(F.array(*items))).cast(f"array<{DIFFERENCE}>")

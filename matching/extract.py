@@ -8,6 +8,7 @@ UTC instants. The CPR number is replaced by its key at once (the number is never
 
 from __future__ import annotations
 
+from functools import reduce
 from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
@@ -63,10 +64,14 @@ def key_hash(key: Column) -> list[Column]:
     return [F.xxhash64(key).alias("_h1"), F.xxhash64(F.lit("lprflow"), key).alias("_h2")]
 
 
-def with_keys(df: DataFrame, key: str, keys: DataFrame) -> DataFrame:
-    """The rows of `df` whose column `key` hashes (key_hash) to a row of `keys` (`_h1`, `_h2`)."""
+def with_keys(df: DataFrame, key: str, keys: DataFrame, keep: Column | None = None) -> DataFrame:
+    """The rows of `df` whose column `key` hashes (key_hash) to a row of `keys` (`_h1`, `_h2`,
+    one row per pair), and those where `keep` holds."""
     hashed = df.select("*", *key_hash(F.col(key)))
-    return hashed.join(keys.select("_h1", "_h2"), ["_h1", "_h2"], "left_semi").drop("_h1", "_h2")
+    if keep is None:
+        return hashed.join(keys.select("_h1", "_h2"), ["_h1", "_h2"], "left_semi").drop("_h1", "_h2")
+    flagged = hashed.join(keys.select("_h1", "_h2", F.lit(True).alias("_in_keys")), ["_h1", "_h2"], "left")
+    return flagged.where(F.col("_in_keys").isNotNull() | keep).drop("_h1", "_h2", "_in_keys")
 
 
 class ExtractError(ValueError):
@@ -115,8 +120,9 @@ def read_extract(
     row, with a deterministic row id (the source id where mapped, else a hash of the row's values
     and its place among identical rows), the hospital of its unit (`units`: sor_id, hospital_id),
     and the birth date and sex the CPR number encodes (null when the extract gives keys). With
-    `only` (a frame of key_hash columns): only the rows of those keys, picked before their other
-    fields are computed."""
+    `only` (a frame of key_hash columns, one row per key): only the rows of those keys and the rows
+    without an LPR3 id (which pairing on the id leaves anyway), picked before their other fields
+    are computed."""
     path = Path(path)
     raw = _raw(spark, path, mapping)
     have = {f.name: f.dataType for f in raw.schema.fields}
@@ -178,7 +184,7 @@ def read_extract(
                     F.col(ROW_ID)).alias(KEY),
     )  # fmt: skip
     if only is not None:  # before the fields are computed: they are then computed for these rows only
-        keyed = with_keys(keyed, KEY, only)
+        keyed = with_keys(keyed, KEY, only, keep=fields["kontakt_id"].isNull())
     df = keyed.select(
         F.col(ROW_ID).alias("region_row_id"),
         F.col(KEY).alias("contact_key"),
@@ -186,7 +192,13 @@ def read_extract(
         cpr_key.alias("cpr_key"),
         birth.alias("birth_date"),
         sex.cast("int").alias("sex"),
-        F.array_compact(F.array(*unreadable, F.lit(None).cast("string"))).alias("unreadable"),
+        (
+            F.when(
+                reduce(lambda a, b: a | b, [u.isNotNull() for u in unreadable]), F.array_compact(F.array(*unreadable))
+            ).otherwise(F.array().cast("array<string>"))
+            if unreadable
+            else F.array().cast("array<string>")  # nothing to read from text: a constant
+        ).alias("unreadable"),
         extra.alias("extra"),
     )
     hospitals = F.broadcast(

@@ -14,9 +14,10 @@
    unit, with the same type, starting within the tolerance but of another patient
    (`near_patient` on both sides names the other side's row).
 
-How (docs/MATCHING.md, "How it is computed"): steps 1 and 2 are decided on the keys alone, in
-one narrow count of both sides' hashed contact keys; what it leaves (duplicates and the rows pass 1 did not pair,
-few in a region that reports well) is fetched whole by a broadcast filter of each side and
+How (docs/MATCHING.md, "How it is computed"): steps 1 and 2 are decided on the ids alone, in
+one narrow count of both sides' hashed LPR3 ids; what it leaves (duplicates, the rows pass 1 did
+not pair and the rows without an id: few in a region that reports well) is fetched whole by a
+broadcast filter of each side (duplicates without an id are found there, by contact key) and
 paired in steps 3 and 4 as small frames. The result is then one full outer join of the two
 sides on a pair key (the national id; a duplicate or a row left alone gets its own key), the
 small frames broadcast into it.
@@ -39,6 +40,8 @@ from matching.config import MatchRules
 from matching.extract import REGION_COLUMNS, contact_key, key_hash, with_keys
 
 ID_PASS, ATTRIBUTE_PASS = "kontakt_id", "patient_unit_start"
+# the national fields pass 2 and the near misses read
+PASS2_FIELDS = ("kontakt_id", "cpr_key", "responsible_unit", "start_time", "end_time", "type")
 # a checkpointed frame of at most this many rows is broadcast to the joins that read it rather
 # than shuffled with the data (an engineering limit: ~100 bytes a row)
 BROADCAST_ROWS = 2_000_000
@@ -75,10 +78,14 @@ def with_contact_key(region: DataFrame) -> DataFrame:
 
 
 def _marks(region: DataFrame, national: DataFrame) -> DataFrame:
-    """Per contact key not simply one region row and one national contact: the key's hashes
+    """Per LPR3 id not simply one region row and one national contact: the id's hashes
     (matching.extract.key_hash), the number of region rows (`_nr`) and of national contacts
-    (`_nn`) with it. Counted over numbers: a hash aggregation of fixed-width rows."""
-    keys = region.select(*key_hash(F.col("contact_key")), F.lit(1).alias("_r"), F.lit(0).alias("_n"))
+    (`_nn`) with it. Counted over numbers: a hash aggregation of fixed-width rows, reading only
+    the id columns."""
+    # a row with an LPR3 id has it as its contact key; the rows without one are left by pass 1 anyway
+    keys = region.where(F.col("kontakt_id").isNotNull()).select(
+        *key_hash(F.col("kontakt_id")), F.lit(1).alias("_r"), F.lit(0).alias("_n")
+    )
     ids = national.select(*key_hash(F.col("kontakt_id")), F.lit(0).alias("_r"), F.lit(1).alias("_n"))
     g = keys.unionByName(ids).groupBy("_h1", "_h2").agg(F.sum("_r").alias("_nr"), F.sum("_n").alias("_nn"))
     return g.where((F.col("_nr") > 1) | (F.col("_nn") == 0) | (F.col("_nr") == 0))
@@ -153,8 +160,9 @@ def pair(
 ) -> Paired:
     """The region rows (matching.extract.REGION_COLUMNS) and national contacts
     (grouping.national.NATIONAL_COLUMNS) paired; see the module text. `pick(keys)` gives the
-    region rows whose contact_key is in `keys` (matching.extract.read_extract's `only`: their
-    fields computed for them alone); by default a semi join of `region`."""
+    region rows whose contact_key is in `keys` and those without an LPR3 id
+    (matching.extract.read_extract's `only`: their fields computed for them alone); by default a
+    filter of `region`."""
     r_cols = ["region_row_id", *[f"r_{c}" for c in REGION_COLUMNS if c != "region_row_id"]]
     r = region.select("region_row_id", *[F.col(c).alias(f"r_{c}") for c in REGION_COLUMNS[1:]])
     n = _prefixed(national.select(*NATIONAL_COLUMNS), "n_")
@@ -164,14 +172,17 @@ def pair(
     on_n = joinable(marks.where(F.col("_nr") == 0).select("_h1", "_h2"), n_marks)
     # the region rows of those keys (duplicates and rows pass 1 leaves), each with its key's lead
     lead = F.min("region_row_id").over(Window.partitionBy("contact_key"))
-    marked_r, _ = settled(
-        (pick or partial(with_keys, region, "contact_key"))(on_r)
+    marked = (
+        (pick or partial(with_keys, region, "contact_key", keep=F.col("kontakt_id").isNull()))(on_r)
         .select("*", *key_hash(F.col("contact_key")))
-        .join(on_r, ["_h1", "_h2"])
+        .join(on_r, ["_h1", "_h2"], "left")
         .select(*[F.col(c).alias(f"r_{c}") if c in REGION_COLUMNS[1:] else F.col(c) for c in REGION_COLUMNS],
-                "_nn", lead.alias("_lead"))
+                F.coalesce("_nn", F.lit(0)).alias("_nn"), lead.alias("_lead"))
     )  # fmt: skip
-    left_n, _ = settled(with_keys(n, "n_kontakt_id", on_n))
+    # the national contacts pass 1 leaves, with what pass 2 compares
+    left = with_keys(n.select(*[f"n_{c}" for c in PASS2_FIELDS]), "n_kontakt_id", on_n)
+    marked_r, _ = settled(marked)
+    left_n, _ = settled(left)
     cached = [marks, marked_r, left_n]
     is_lead = F.col("region_row_id") == F.col("_lead")
     left_r = marked_r.where(is_lead & (F.col("_nn") == 0)).select(*r_cols)

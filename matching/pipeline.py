@@ -23,11 +23,12 @@ from grouping.tables import TableSet
 from lprflow.reference import Reference
 from matching.compare import differences
 from matching.config import MatchingConfig
-from matching.pairs import joinable, pair, settled
+from matching.pairs import BROADCAST_ROWS, joinable, pair, settled
 from matching.reasons import (
     EXPLAINED,
     LATER,
     LATER_A,
+    asked_versions,
     error_rules,
     explained,
     first_reports,
@@ -80,7 +81,7 @@ class Matched:
 def _status() -> F.Column:
     both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
     return (
-        F.when(both & (F.size("_diffs") == 0), "matched")
+        F.when(both & F.col("_diffs").isNull(), "matched")
         .when(both, "matched_with_differences")
         .when(F.col("region_row_id").isNotNull(), "only_region")
         .otherwise("only_national")
@@ -109,32 +110,43 @@ def match_contacts(
 ) -> Iterator[Matched]:
     """Pair, compare, explain and value (lazy result; persisted parts released when the block ends).
     `pick`: see matching.pairs.pair."""
+    has_register = versions is not None and as_of is not None
     paired = pair(region, national, conf.match, pick)
     cached = list(paired.cached)
-    rows = paired.rows.select("*", differences(conf.match, fields).alias("_diffs"))
-    rows = rows.select("*", _status().alias("status"))
+    lone = paired.lone
     try:
-        lone = paired.lone
+        rows = paired.rows.select("*", differences(conf.match, fields).alias("_diffs"))
+        rows = rows.select("*", _status().alias("status"))
         if versions is not None and as_of is not None:
             no_id = lone.where(F.col("r_kontakt_id").isNull())
+            n_no_id = no_id.count()
             by_patient, _ = settled(
                 spark.createDataFrame([], "region_row_id string, register_kontakt_id string")
-                if no_id.isEmpty()  # then the register's patients need not be read
+                if n_no_id == 0  # then the register's patients need not be read
                 else resolve_by_patient(
-                    versions, no_id, conf.match.start_tolerance_minutes, gconf.courses.patient_key_salt
+                    versions,
+                    no_id,
+                    conf.match.start_tolerance_minutes,
+                    gconf.courses.patient_key_salt,
+                    few=n_no_id <= BROADCAST_ROWS,
                 )
             )
             lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
-            lone_ids = lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
+            lone_ids, n_lone = settled(
+                lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
+            )
             ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
-            first = first_reports(versions, ids, as_of).withColumnRenamed("kontakt_id", "_lk")
+            asked, _ = settled(asked_versions(versions, ids, as_of, few=n_lone <= BROADCAST_ROWS))
+            first = first_reports(asked, as_of).withColumnRenamed("kontakt_id", "_lk")
             found, n_found = settled(
                 lone_ids.join(first, "_lk").select(
                     "region_row_id", "first_reported", "deleted_at", F.lit(True).alias("found")
                 )
             )
-            later, n_later = settled(later_versions(versions, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
-            cached += [by_patient, found, later]
+            later, n_later = settled(
+                later_versions(asked, versions["diagnose"], as_of).withColumnRenamed("kontakt_id", "n_kontakt_id")
+            )
+            cached += [by_patient, lone_ids, asked, found, later]
             rows = rows.join(joinable(found, n_found), "region_row_id", "left")
             rows = rows.join(joinable(later, n_later), "n_kontakt_id", "left")
         else:
@@ -155,7 +167,7 @@ def match_contacts(
         else:
             rows = rows.withColumn("error_rules", F.lit(None).cast("array<string>"))
         rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
-        r_reason, r_detail = only_region_reason(as_of, versions is not None and as_of is not None)
+        r_reason, r_detail = only_region_reason(as_of, has_register)
         n_reason, n_detail = only_national_reason(year)
         region_side = F.col("status") == "only_region"
         national_side = F.col("status") == "only_national"
@@ -182,7 +194,7 @@ def match_contacts(
             F.col("n_course_value").alias("course_value"),
             F.col("n_municipality_code").alias("municipality_code"),
             # the explanation (a lambda: evaluated without generated code) only where there is a difference
-            F.when(F.size("_diffs") > 0, F.transform("_diffs", explained))
+            F.when(F.col("_diffs").isNotNull(), F.transform("_diffs", explained))
             .otherwise(F.array().cast(EXPLAINED))
             .alias("differences"),
             F.when(region_side, r_reason).when(national_side, n_reason).alias("reason"),

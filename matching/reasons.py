@@ -27,6 +27,8 @@ from pyspark.sql import functions as F
 from lprflow.localtime import local_date
 from lprflow.pseudonym import patient_key
 
+# the register tables the lookups read (and the manifest fingerprints)
+REGISTER_TABLES = ("kontakt", "diagnose", "patient")
 KONTAKT_FIELDS = ("start_time", "end_time", "responsible_unit", "type", "priority")
 GROUP_FIELDS = ("drg", "value", "municipality_code")
 LATER = "array<struct<reported_at:timestamp,start_time:timestamp,end_time:timestamp,responsible_unit:string,type:string,priority:string>>"  # noqa: E501
@@ -39,12 +41,14 @@ def _iso(c: Column) -> Column:
 
 
 def resolve_by_patient(
-    versions: dict[str, DataFrame], rows: DataFrame, tolerance_minutes: float, salt: str
+    versions: dict[str, DataFrame], rows: DataFrame, tolerance_minutes: float, salt: str, few: bool = False
 ) -> DataFrame:
     """For region rows without an LPR3 id (region_row_id, r_cpr_key, r_responsible_unit,
     r_start_time): the register's contact of that patient at that unit with the nearest start
-    within the tolerance, in any version. Returns region_row_id, register_kontakt_id."""
+    within the tolerance, in any version. Returns region_row_id, register_kontakt_id. `few`: the
+    rows' patients are broadcast to the register's patients (not shuffled with them)."""
     keys = rows.select(F.col("r_cpr_key").alias("_key")).distinct()
+    keys = F.broadcast(keys) if few else keys
     pats = (
         versions["patient"]
         .select("patient_id", patient_key(F.col("cpr"), salt).alias("_key"))
@@ -65,14 +69,30 @@ def resolve_by_patient(
     )
 
 
-def first_reports(versions: dict[str, DataFrame], ids: DataFrame, as_of: dt.datetime) -> DataFrame:
-    """Per kontakt id in `ids` (column kontakt_id) found in the register: its first report and the
-    report time of its deletion if it was deleted by `as_of`."""
+def asked_versions(versions: dict[str, DataFrame], ids: DataFrame, as_of: dt.datetime, few: bool) -> DataFrame:
+    """The register's kontakt versions both lookups below read, from one scan: every version of
+    a kontakt id in `ids` (column kontakt_id; `_asked` true) and every version reported after
+    `as_of`. `few`: `ids` is broadcast to the versions. Small at a closing day's as-of time."""
+    asked = ids.select("kontakt_id", F.lit(True).alias("_asked")).dropDuplicates(["kontakt_id"])
+    return (
+        versions["kontakt"]
+        .select("kontakt_id", "reported_at", "deleted", *KONTAKT_FIELDS)
+        .join(F.broadcast(asked) if few else asked, "kontakt_id", "left")
+        .where((F.col("reported_at") > F.lit(as_of)) | F.col("_asked").isNotNull())
+    )
+
+
+def first_reports(asked: DataFrame, as_of: dt.datetime) -> DataFrame:
+    """Per asked kontakt id found in the register (`asked`: asked_versions): its first report and
+    the report time of its deletion if it was deleted by `as_of`."""
     at = F.lit(as_of)
-    k = versions["kontakt"].join(ids, "kontakt_id", "left_semi")
-    by_k = k.groupBy("kontakt_id").agg(
-        F.min("reported_at").alias("first_reported"),
-        F.max(F.when(F.col("reported_at") <= at, F.struct("reported_at", "deleted"))).alias("_newest"),
+    by_k = (
+        asked.where(F.col("_asked").isNotNull())
+        .groupBy("kontakt_id")
+        .agg(
+            F.min("reported_at").alias("first_reported"),
+            F.max(F.when(F.col("reported_at") <= at, F.struct("reported_at", "deleted"))).alias("_newest"),
+        )
     )
     return by_k.select(
         "kontakt_id",
@@ -81,19 +101,18 @@ def first_reports(versions: dict[str, DataFrame], ids: DataFrame, as_of: dt.date
     )
 
 
-def later_versions(versions: dict[str, DataFrame], as_of: dt.datetime) -> DataFrame:
-    """Per kontakt id with a report after `as_of`: those versions (`later`) and the aktionsdiagnoses
-    reported after it (`later_a`), each sorted by report time. Few at a closing day's as-of time."""
+def later_versions(asked: DataFrame, diagnose: DataFrame, as_of: dt.datetime) -> DataFrame:
+    """Per kontakt id with a report after `as_of` (`asked`: asked_versions; `diagnose`: the
+    register's diagnose versions): those versions (`later`) and the aktionsdiagnoses reported
+    after it (`later_a`), each sorted by report time."""
     at = F.lit(as_of)
     k = (
-        versions["kontakt"]
-        .where(F.col("reported_at") > at)
+        asked.where(F.col("reported_at") > at)
         .groupBy("kontakt_id")
         .agg(F.array_sort(F.collect_list(F.struct("reported_at", *KONTAKT_FIELDS))).cast(LATER).alias("later"))
     )
     a = (
-        versions["diagnose"]
-        .where((F.col("role") == "A") & (F.col("reported_at") > at) & ~F.col("deleted"))
+        diagnose.where((F.col("role") == "A") & (F.col("reported_at") > at) & ~F.col("deleted"))
         .groupBy("kontakt_id")
         .agg(F.array_sort(F.collect_list(F.struct("reported_at", "code"))).cast(LATER_A).alias("later_a"))
     )

@@ -1,72 +1,99 @@
 """summary.json of `lprflow match`, in the region's terms: contacts in its own data, found, not
 found and the share, by hospital, by department (responsible unit) and by reason, the value at
-stake, and what only the national data has. Computed from small aggregates of contacts/."""
+stake, and what only the national data has.
+
+Two small jobs over contacts/: one grouped count at the finest grain the summary reports
+(hospital, unit, status, reason, key) that every total is added up from on the driver, and one
+count of the differences and unreadable values."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-
-def _rows(df: DataFrame) -> list[dict[str, Any]]:
-    return [r.asDict() for r in df.collect()]  # aggregates: a row per hospital/unit/reason
+GRAIN = ["hospital", "responsible_unit", "status", "reason", "matched_on"]
 
 
 def _share(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 4) if whole else 0.0
 
 
-def match_summary(contacts: DataFrame) -> dict[str, Any]:
-    region = F.col("region_row_id").isNotNull()
-    dup = (F.col("status") == "only_region") & (F.col("reason") == "duplicate")
-    own = region & ~dup
-    found = F.col("status").isin("matched", "matched_with_differences")
-    lone = own & (F.col("status") == "only_region")
-    per = [
-        F.count_if(region).alias("rows"),
-        F.count_if(dup).alias("duplicates"),
-        F.count_if(own).alias("contacts"),
-        F.count_if(found).alias("found"),
-        F.count_if(lone).alias("not_found"),
-        F.count_if(F.col("status") == "matched_with_differences").alias("with_differences"),
-        F.sum(F.when(lone, F.col("value_at_stake"))).alias("value_at_stake"),
-    ]
-    total = (
-        contacts.agg(
-            *per,
-            F.count_if(F.col("status") == "only_national").alias("only_national"),
-            F.count_if(F.col("matched_on") == "kontakt_id").alias("on_id"),
-            F.count_if(F.col("matched_on") == "patient_unit_start").alias("on_patient_unit_start"),
+def _measures(cells: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The region's counts over cells of the grain (each: GRAIN, region, n, value)."""
+    m = {"rows": 0, "duplicates": 0, "contacts": 0, "found": 0, "not_found": 0, "with_differences": 0}
+    value = 0.0
+    for c in cells:
+        if not c["region"]:
+            continue
+        n = c["n"]
+        dup = c["status"] == "only_region" and c["reason"] == "duplicate"
+        m["rows"] += n
+        m["duplicates"] += n if dup else 0
+        m["contacts"] += 0 if dup else n
+        m["found"] += n if c["status"] in ("matched", "matched_with_differences") else 0
+        m["with_differences"] += n if c["status"] == "matched_with_differences" else 0
+        if c["status"] == "only_region" and not dup:
+            m["not_found"] += n
+            value += c["value"] or 0.0
+    m["value_at_stake"] = round(value, 2)
+    m["not_found_pct"] = _share(m["not_found"], m["contacts"])
+    return m
+
+
+def _ordered(keys: Iterable[Any]) -> list[Any]:
+    """Sorted as Spark sorts ascending: nulls first (also within a tuple)."""
+
+    def key(k: Any) -> Any:
+        parts = k if isinstance(k, tuple) else (k,)
+        return tuple((p is not None, p) for p in parts)
+
+    return sorted(keys, key=key)
+
+
+def match_summary(contacts: DataFrame) -> tuple[dict[str, Any], dict[str, int]]:
+    """The summary, and the rows of contacts/ per side (`region_contacts`, `national`)."""
+    cells = [
+        r.asDict()
+        for r in contacts.groupBy(
+            *GRAIN,
+            F.col("region_row_id").isNotNull().alias("region"),
+            F.col("kontakt_id").isNotNull().alias("national"),
         )
-        .first()
-        .asDict()
-    )
-
-    def described(row: dict[str, Any]) -> dict[str, Any]:
-        row["value_at_stake"] = round(float(row["value_at_stake"] or 0.0), 2)
-        row["not_found_pct"] = _share(row["not_found"], row["contacts"])
-        return row
-
-    by_hospital = _rows(contacts.where(region).groupBy("hospital").agg(*per).orderBy("hospital"))
-    by_unit = _rows(
-        contacts.where(region).groupBy("hospital", "responsible_unit").agg(*per).orderBy("hospital", "responsible_unit")
-    )
-    reasons = _rows(
-        contacts.where(F.col("reason").isNotNull()).groupBy("status", "reason").count().orderBy("status", "reason")
-    )
-    diffs = _rows(
-        contacts.select(F.explode("differences").alias("d"))
-        .groupBy(F.col("d.field").alias("field"), F.col("d.reason").alias("reason"))
+        .agg(F.count("*").alias("n"), F.sum("value_at_stake").alias("value"))
+        .collect()  # a row per cell of the grain: hospitals x units x statuses x reasons
+    ]
+    items = F.concat(
+        F.transform("differences", lambda d: F.struct(F.lit("d").alias("k"), d["field"].alias("a"),
+                                                      d["reason"].alias("b"))),
+        F.transform("unreadable", lambda u: F.struct(F.lit("u").alias("k"), u.alias("a"),
+                                                     F.lit(None).cast("string").alias("b"))),
+    )  # fmt: skip
+    counted = (
+        contacts.where((F.size("differences") > 0) | (F.size("unreadable") > 0))
+        .select(F.explode(items).alias("i"))
+        .groupBy("i.k", "i.a", "i.b")
         .count()
-        .orderBy("field", "reason")
+        .collect()  # a row per field and reason
     )
-    unreadable = _rows(
-        contacts.select(F.explode("unreadable").alias("field")).groupBy("field").count().orderBy("field")
-    )
-    t = described(dict(total))
-    return {
+    hospitals: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    units: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    reasons: dict[str, dict[str, int]] = {"only_region": defaultdict(int), "only_national": defaultdict(int)}
+    for c in cells:
+        if c["region"]:
+            hospitals[c["hospital"]].append(c)
+            units[(c["hospital"], c["responsible_unit"])].append(c)
+        if c["reason"] is not None and c["status"] in reasons:
+            reasons[c["status"]][c["reason"]] += c["n"]
+    t = _measures(cells)
+
+    def on(key: str) -> int:
+        return sum(c["n"] for c in cells if c["matched_on"] == key)
+
+    summary = {
         "contacts_in_own_data": t["contacts"],
         "rows_in_extract": t["rows"],
         "duplicates_in_extract": t["duplicates"],
@@ -74,15 +101,23 @@ def match_summary(contacts: DataFrame) -> dict[str, Any]:
         "not_found": t["not_found"],
         "not_found_pct": t["not_found_pct"],
         "found_with_differences": t["with_differences"],
-        "matched_on": {"kontakt_id": t["on_id"], "patient_unit_start": t["on_patient_unit_start"]},
-        "only_national": t["only_national"],
+        "matched_on": {"kontakt_id": on("kontakt_id"), "patient_unit_start": on("patient_unit_start")},
+        "only_national": sum(c["n"] for c in cells if c["status"] == "only_national"),
         "value_at_stake": t["value_at_stake"],
-        "by_hospital": [described(r) for r in by_hospital],
-        "by_department": [described(r) for r in by_unit],
-        "by_reason": {
-            status: {r["reason"]: r["count"] for r in reasons if r["status"] == status}
-            for status in ("only_region", "only_national")
-        },
-        "differences": [{"field": r["field"], "reason": r["reason"], "count": r["count"]} for r in diffs],
-        "unreadable_values": {r["field"]: r["count"] for r in unreadable},
+        "by_hospital": [{"hospital": h, **_measures(hospitals[h])} for h in _ordered(hospitals)],
+        "by_department": [
+            {"hospital": h, "responsible_unit": u, **_measures(units[(h, u)])} for h, u in _ordered(units)
+        ],
+        "by_reason": {status: dict(sorted(counts.items())) for status, counts in reasons.items()},
+        "differences": [
+            {"field": r["a"], "reason": r["b"], "count": r["count"]}
+            for r in sorted((r for r in counted if r["k"] == "d"), key=lambda r: (r["a"], r["b"] is not None, r["b"]))
+        ],
+        "unreadable_values": {r["a"]: r["count"] for r in sorted((r for r in counted if r["k"] == "u"),
+                                                                  key=lambda r: r["a"])},
+    }  # fmt: skip
+    rows = {
+        "region_contacts": sum(c["n"] for c in cells if c["region"]),
+        "national": sum(c["n"] for c in cells if c["national"]),
     }
+    return summary, rows
