@@ -66,14 +66,17 @@ def match_summary(contacts: DataFrame) -> tuple[dict[str, Any], dict[str, int]]:
         .agg(F.count("*").alias("n"), F.sum("value_at_stake").alias("value"))
         .collect()  # a row per cell of the grain: hospitals x units x statuses x reasons
     ]
+    # a national contact has no region row, so no `unreadable` (null): concat would be null
+    differences = F.coalesce("differences", F.array().cast(contacts.schema["differences"].dataType))
+    unreadable = F.coalesce("unreadable", F.array().cast("array<string>"))
     items = F.concat(
-        F.transform("differences", lambda d: F.struct(F.lit("d").alias("k"), d["field"].alias("a"),
-                                                      d["reason"].alias("b"))),
-        F.transform("unreadable", lambda u: F.struct(F.lit("u").alias("k"), u.alias("a"),
-                                                     F.lit(None).cast("string").alias("b"))),
+        F.transform(differences, lambda d: F.struct(F.lit("d").alias("k"), d["field"].alias("a"),
+                                                    d["reason"].alias("b"))),
+        F.transform(unreadable, lambda u: F.struct(F.lit("u").alias("k"), u.alias("a"),
+                                                   F.lit(None).cast("string").alias("b"))),
     )  # fmt: skip
     counted = (
-        contacts.where((F.size("differences") > 0) | (F.size("unreadable") > 0))
+        contacts.where((F.size(differences) > 0) | (F.size(unreadable) > 0))
         .select(F.explode(items).alias("i"))
         .groupBy("i.k", "i.a", "i.b")
         .count()

@@ -63,3 +63,38 @@ def test_summary_counts_agree_with_the_rows(generated_match):
     assert summary["rows_in_extract"] == region.count()
     lone = region.where((F.col("status") == "only_region") & (F.col("reason") != "duplicate")).count()
     assert summary["not_found"] == lone and summary["found"] + lone == summary["contacts_in_own_data"]
+
+
+def _same(column, value):  # pandas: None matches a missing value
+    return column.isna() if value is None else column == value
+
+
+def test_summary_per_hospital_and_department_and_its_differences_count_the_rows(generated_match):
+    """Every breakdown of summary.json against the contacts/ rows, counted here in pandas."""
+    summary, contacts, _ = generated_match
+    df = contacts.select(
+        "hospital", "responsible_unit", "status", "reason", "region_row_id", "value_at_stake", "differences"
+    ).toPandas()
+    region = df[df["region_row_id"].notna()]
+    dup = (region["status"] == "only_region") & (region["reason"] == "duplicate")
+    lone = (region["status"] == "only_region") & ~dup
+    assert len(summary["by_department"]) == len(region.groupby(["hospital", "responsible_unit"], dropna=False))
+    for d in summary["by_department"]:
+        at = region[_same(region["hospital"], d["hospital"]) & _same(region["responsible_unit"], d["responsible_unit"])]
+        found = at["status"].isin(["matched", "matched_with_differences"]).sum()
+        assert (d["rows"], d["duplicates"], d["found"], d["not_found"]) == (
+            len(at),
+            dup[at.index].sum(),
+            found,
+            lone[at.index].sum(),
+        )
+        assert d["value_at_stake"] == round(at.loc[lone[at.index], "value_at_stake"].fillna(0).sum(), 2)
+    assert sum(h["rows"] for h in summary["by_hospital"]) == len(region)
+    hospitals = set(region["hospital"].where(region["hospital"].notna(), None))
+    assert [h["hospital"] for h in summary["by_hospital"]] == sorted(hospitals, key=lambda h: (h is not None, h))
+    counted: dict[tuple[str, str], int] = {}
+    for diffs in df["differences"]:
+        for d in diffs:
+            counted[(d["field"], d["reason"])] = counted.get((d["field"], d["reason"]), 0) + 1
+    assert {(d["field"], d["reason"]): d["count"] for d in summary["differences"]} == counted
+    assert summary["only_national"] == int((df["status"] == "only_national").sum())
