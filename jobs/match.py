@@ -12,11 +12,10 @@ value at stake), summary.json and manifest.json; all or nothing.
 from __future__ import annotations
 
 import time
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from grouping.config import grouping_config
 from grouping.pipeline import tables_for_year
@@ -31,7 +30,7 @@ from matching.compare import compared_fields
 from matching.config import matching_config
 from matching.extract import read_extract
 from matching.national import read_national
-from matching.pipeline import match_contacts
+from matching.pipeline import write_contacts
 from matching.reasons import REGISTER_TABLES
 from matching.summary import match_summary
 
@@ -91,26 +90,28 @@ def run_match(
         "versions": versions(),
     }
     fields = compared_fields(conf.match, set(conf.extract.mapped()))
-    with (
-        atomic_output(out, "match", manifest, inputs, overwrite) as o,
-        match_contacts(
-            spark,
-            region,
-            nat.contacts,
-            conf,
-            fields,
-            year,
-            at,
-            versions_,
-            errs,
-            reference,
-            tables,
-            gconf,
-            pick=partial(read_extract, *extract_args),
-        ) as m,
-    ):
+
+    def people(ids: DataFrame) -> DataFrame:
+        return read_extract(*extract_args, only=ids).select("region_row_id", "birth_date", "sex")
+
+    with atomic_output(out, "match", manifest, inputs, overwrite) as o:
         with step("pairing, comparing, explaining and valuing; writing contacts/", quiet):
-            o.write("contacts", m.contacts)
+            write_contacts(
+                spark,
+                region,
+                nat.contacts,
+                conf,
+                fields,
+                year,
+                at,
+                versions_,
+                errs,
+                reference,
+                tables,
+                gconf,
+                o,
+                people,
+            )
         written = spark.read.parquet(str(o.path("contacts")))
         with step("summary and row accounting", quiet):
             summary, in_contacts = match_summary(written)

@@ -40,8 +40,8 @@ REGION_COLUMNS = [
     "unreadable",
     "extra",
 ]
-# the row id and contact key while the extract's own columns are beside them
-ROW_ID, KEY = "__lprflow_row_id", "__lprflow_contact_key"
+# the row id while the extract's own columns are beside it
+ROW_ID = "__lprflow_row_id"
 STRINGS = ("source_id", "kontakt_id", "patient", "responsible_unit", "type", "priority", "aktionsdiagnose", "drg",
            "municipality_code")  # fmt: skip
 
@@ -55,23 +55,6 @@ def contact_key(
                      type_.alias("type"))  # fmt: skip
     by_attrs = F.when(cpr_key.isNotNull() & start.isNotNull(), F.concat(F.lit("~"), F.to_json(attrs)))
     return F.coalesce(kontakt_id, by_attrs, F.concat(F.lit("#"), row_id))
-
-
-def key_hash(key: Column) -> list[Column]:
-    """A contact key as two 64-bit hashes (`_h1`, `_h2`): counted and joined as numbers, not
-    strings. 128 bits: two different keys of a national register share them with a probability
-    below 1e-25."""
-    return [F.xxhash64(key).alias("_h1"), F.xxhash64(F.lit("lprflow"), key).alias("_h2")]
-
-
-def with_keys(df: DataFrame, key: str, keys: DataFrame, keep: Column | None = None) -> DataFrame:
-    """The rows of `df` whose column `key` hashes (key_hash) to a row of `keys` (`_h1`, `_h2`,
-    one row per pair), and those where `keep` holds."""
-    hashed = df.select("*", *key_hash(F.col(key)))
-    if keep is None:
-        return hashed.join(keys.select("_h1", "_h2"), ["_h1", "_h2"], "left_semi").drop("_h1", "_h2")
-    flagged = hashed.join(keys.select("_h1", "_h2", F.lit(True).alias("_in_keys")), ["_h1", "_h2"], "left")
-    return flagged.where(F.col("_in_keys").isNotNull() | keep).drop("_h1", "_h2", "_in_keys")
 
 
 class ExtractError(ValueError):
@@ -116,13 +99,11 @@ def read_extract(
     units: DataFrame,
     only: DataFrame | None = None,
 ) -> DataFrame:
-    """The extract in REGION_COLUMNS and its `contact_key` (see contact_key): one row per input
-    row, with a deterministic row id (the source id where mapped, else a hash of the row's values
-    and its place among identical rows), the hospital of its unit (`units`: sor_id, hospital_id),
-    and the birth date and sex the CPR number encodes (null when the extract gives keys). With
-    `only` (a frame of key_hash columns, one row per key): only the rows of those keys and the rows
-    without an LPR3 id (which pairing on the id leaves anyway), picked before their other fields
-    are computed."""
+    """The extract in REGION_COLUMNS: one row per input row, with a deterministic row id (the
+    source id where mapped, else a hash of the row's values and its place among identical rows),
+    the hospital of its unit (`units`: sor_id, hospital_id), and the birth date and sex the CPR
+    number encodes (null when the extract gives keys). With `only` (a frame of region_row_id): only
+    those rows, picked before their other fields are computed."""
     path = Path(path)
     raw = _raw(spark, path, mapping)
     have = {f.name: f.dataType for f in raw.schema.fields}
@@ -178,16 +159,10 @@ def read_extract(
             F.concat(F.col("_content"), F.lit("#"), F.row_number().over(same).cast("string")).alias(ROW_ID),
         )
     cpr_key = F.when(fields["patient"].isNotNull(), key)
-    keyed = keyed.select(
-        "*",
-        contact_key(fields["kontakt_id"], cpr_key, fields["responsible_unit"], fields["start_time"], fields["type"],
-                    F.col(ROW_ID)).alias(KEY),
-    )  # fmt: skip
     if only is not None:  # before the fields are computed: they are then computed for these rows only
-        keyed = with_keys(keyed, KEY, only, keep=fields["kontakt_id"].isNull())
+        keyed = keyed.join(only.select(F.col("region_row_id").alias(ROW_ID)), ROW_ID, "left_semi")
     df = keyed.select(
         F.col(ROW_ID).alias("region_row_id"),
-        F.col(KEY).alias("contact_key"),
         *[fields[f].alias(f) for f in fields],
         cpr_key.alias("cpr_key"),
         birth.alias("birth_date"),
@@ -210,4 +185,4 @@ def read_extract(
         "hospital",
         F.coalesce("hospital", "responsible_unit"),  # as grouping.courses names a unit's hospital
     )
-    return df.select(*REGION_COLUMNS, "contact_key")
+    return df.select(*REGION_COLUMNS)

@@ -14,34 +14,38 @@
    unit, with the same type, starting within the tolerance but of another patient
    (`near_patient` on both sides names the other side's row).
 
-How (docs/MATCHING.md, "How it is computed"): steps 1 and 2 are decided on the ids alone, in
-one narrow count of both sides' hashed LPR3 ids; what it leaves (duplicates, the rows pass 1 did
-not pair and the rows without an id: few in a region that reports well) is fetched whole by a
-broadcast filter of each side (duplicates without an id are found there, by contact key) and
-paired in steps 3 and 4 as small frames. The result is then one full outer join of the two
-sides on a pair key (the national id; a duplicate or a row left alone gets its own key), the
-small frames broadcast into it.
+How (docs/MATCHING.md, "How it is computed"): steps 1 (for the LPR3 ids) and 2 are one full outer
+join of the two sides on the id (`first_pass`). The region side gets its id's lead from a window
+partitioned as the join needs it (no shuffle of its own), so each row of the join is either
+settled (a pair on the id, or a duplicate) or left (a lead without a national contact, a region
+row without an id, a national contact without a region row), marked by `LEFT`. What is left is
+few in a region that reports well: duplicates without an id and steps 3 and 4 run on it as small
+frames (`second_pass`).
 
-Columns of the result: `r_<field>` for the region side, `n_<column>` for the national side,
-`matched_on`, `dup_of`, `near_patient`.
+Columns of both results: `region_row_id`, `dup_of`, `r_<field>` for the region side (without the
+birth date and sex), `n_<column>` for the national side, `matched_on`, `near_patient`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from grouping.national import NATIONAL_COLUMNS
 from matching.config import MatchRules
-from matching.extract import REGION_COLUMNS, contact_key, key_hash, with_keys
+from matching.extract import REGION_COLUMNS, contact_key
 
 ID_PASS, ATTRIBUTE_PASS = "kontakt_id", "patient_unit_start"
-# the national fields pass 2 and the near misses read
-PASS2_FIELDS = ("kontakt_id", "cpr_key", "responsible_unit", "start_time", "end_time", "type")
+# the region fields pairing carries (the birth date and sex are read only to group a lone row)
+R_FIELDS = [c for c in REGION_COLUMNS[1:] if c not in ("birth_date", "sex")]
+R_COLUMNS = ["region_row_id", *[f"r_{c}" for c in R_FIELDS]]
+# the national fields the output shows (the contact's own group and value are not compared)
+N_FIELDS = [c for c in NATIONAL_COLUMNS if c not in ("own_drg", "own_value")]
+N_COLUMNS = [f"n_{c}" for c in N_FIELDS]
+# first_pass's column: the row is left to the second pass
+LEFT = "first_pass_left"
 # a checkpointed frame of at most this many rows is broadcast to the joins that read it rather
 # than shuffled with the data (an engineering limit: ~100 bytes a row)
 BROADCAST_ROWS = 2_000_000
@@ -65,30 +69,37 @@ def joinable(df: DataFrame, rows: int) -> DataFrame:
     return F.broadcast(df) if rows <= BROADCAST_ROWS else df
 
 
-def _prefixed(df: DataFrame, prefix: str) -> DataFrame:
-    return df.select(*[F.col(c).alias(prefix + c) for c in df.columns])
+def region_side(region: DataFrame) -> DataFrame:
+    """The extract's rows (matching.extract.REGION_COLUMNS) as pairing's region side (R_COLUMNS)."""
+    return region.select("region_row_id", *[F.col(c).alias(f"r_{c}") for c in R_FIELDS])
 
 
-def with_contact_key(region: DataFrame) -> DataFrame:
-    """`region` with its contact_key (matching.extract.contact_key) where it has none yet."""
-    if "contact_key" in region.columns:
-        return region
-    cols = [F.col(c) for c in ("kontakt_id", "cpr_key", "responsible_unit", "start_time", "type", "region_row_id")]
-    return region.select("*", contact_key(*cols).alias("contact_key"))
+def national_side(national: DataFrame) -> DataFrame:
+    """The national contacts (grouping.national.NATIONAL_COLUMNS) as pairing's national side."""
+    return national.select(*[F.col(c).alias(f"n_{c}") for c in N_FIELDS])
 
 
-def _marks(region: DataFrame, national: DataFrame) -> DataFrame:
-    """Per LPR3 id not simply one region row and one national contact: the id's hashes
-    (matching.extract.key_hash), the number of region rows (`_nr`) and of national contacts
-    (`_nn`) with it. Counted over numbers: a hash aggregation of fixed-width rows, reading only
-    the id columns."""
-    # a row with an LPR3 id has it as its contact key; the rows without one are left by pass 1 anyway
-    keys = region.where(F.col("kontakt_id").isNotNull()).select(
-        *key_hash(F.col("kontakt_id")), F.lit(1).alias("_r"), F.lit(0).alias("_n")
+def first_pass(region: DataFrame, national: DataFrame) -> DataFrame:
+    """Steps 1 and 2 for the LPR3 ids, in one full outer join of `region` (R_COLUMNS) and
+    `national` (N_COLUMNS): a pair per id of both sides (its lead region row), each other region
+    row of the id a duplicate of the lead, the rest marked `LEFT` (a region row without an id is
+    its own key, so it is left)."""
+    alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
+    r = region.select("*", F.coalesce("r_kontakt_id", alone).alias("_key"))
+    r = r.select("*", F.min("region_row_id").over(Window.partitionBy("_key")).alias("_lead"))
+    joined = r.join(national, F.col("_key") == F.col("n_kontakt_id"), "full_outer")
+    has_r, has_n = F.col("region_row_id").isNotNull(), F.col("n_kontakt_id").isNotNull()
+    lead = F.col("region_row_id") == F.col("_lead")
+    keeps_n = ~has_r | lead  # a duplicate's row does not carry the national contact
+    return joined.select(
+        "region_row_id",
+        F.when(has_r & ~lead, F.col("_lead")).alias("dup_of"),
+        *R_COLUMNS[1:],
+        *[F.when(keeps_n, F.col(c)).alias(c) for c in N_COLUMNS],
+        F.when(has_r & lead & has_n, F.lit(ID_PASS)).alias("matched_on"),
+        F.lit(None).cast("string").alias("near_patient"),
+        (~has_r | (lead & ~has_n)).alias(LEFT),
     )
-    ids = national.select(*key_hash(F.col("kontakt_id")), F.lit(0).alias("_r"), F.lit(1).alias("_n"))
-    g = keys.unionByName(ids).groupBy("_h1", "_h2").agg(F.sum("_r").alias("_nr"), F.sum("_n").alias("_nn"))
-    return g.where((F.col("_nr") > 1) | (F.col("_nn") == 0) | (F.col("_nr") == 0))
 
 
 def _bucket(c: Column, width: float) -> Column:
@@ -152,51 +163,26 @@ def _mutual_best(cand: DataFrame, rounds: int) -> DataFrame:
     return out
 
 
-def pair(
-    region: DataFrame,
-    national: DataFrame,
-    rules: MatchRules,
-    pick: Callable[[DataFrame], DataFrame] | None = None,
-) -> Paired:
-    """The region rows (matching.extract.REGION_COLUMNS) and national contacts
-    (grouping.national.NATIONAL_COLUMNS) paired; see the module text. `pick(keys)` gives the
-    region rows whose contact_key is in `keys` and those without an LPR3 id
-    (matching.extract.read_extract's `only`: their fields computed for them alone); by default a
-    filter of `region`."""
-    r_cols = ["region_row_id", *[f"r_{c}" for c in REGION_COLUMNS if c != "region_row_id"]]
-    r = region.select("region_row_id", *[F.col(c).alias(f"r_{c}") for c in REGION_COLUMNS[1:]])
-    n = _prefixed(national.select(*NATIONAL_COLUMNS), "n_")
-    region = with_contact_key(region)
-    marks, n_marks = settled(_marks(region, national))
-    on_r = joinable(marks.where(F.col("_nr") >= 1).select("_h1", "_h2", "_nn"), n_marks)
-    on_n = joinable(marks.where(F.col("_nr") == 0).select("_h1", "_h2"), n_marks)
-    # the region rows of those keys (duplicates and rows pass 1 leaves), each with its key's lead
-    lead = F.min("region_row_id").over(Window.partitionBy("contact_key"))
-    marked = (
-        (pick or partial(with_keys, region, "contact_key", keep=F.col("kontakt_id").isNull()))(on_r)
-        .select("*", *key_hash(F.col("contact_key")))
-        .join(on_r, ["_h1", "_h2"], "left")
-        .select(*[F.col(c).alias(f"r_{c}") if c in REGION_COLUMNS[1:] else F.col(c) for c in REGION_COLUMNS],
-                F.coalesce("_nn", F.lit(0)).alias("_nn"), lead.alias("_lead"))
-    )  # fmt: skip
-    # the national contacts pass 1 leaves, with what pass 2 compares
-    left = with_keys(n.select(*[f"n_{c}" for c in PASS2_FIELDS]), "n_kontakt_id", on_n)
-    marked_r, _ = settled(marked)
-    left_n, _ = settled(left)
-    cached = [marks, marked_r, left_n]
+def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Paired:
+    """Steps 1 (rows without an id), 3 and 4 on what first_pass left: `left_r` (R_COLUMNS) and
+    `left_n` (N_COLUMNS), each read many times (pass them settled)."""
+    key = contact_key(*[F.col(c) for c in ("r_kontakt_id", "r_cpr_key", "r_responsible_unit", "r_start_time",
+                                           "r_type", "region_row_id")])  # fmt: skip
+    lead = F.min("region_row_id").over(Window.partitionBy("_ck"))
+    marked, _ = settled(left_r.select("*", key.alias("_ck")).select("*", lead.alias("_lead")))
+    cached = [marked]
     is_lead = F.col("region_row_id") == F.col("_lead")
-    left_r = marked_r.where(is_lead & (F.col("_nn") == 0)).select(*r_cols)
-    dups = marked_r.where(~is_lead).select("region_row_id", F.col("_lead").alias("dup_of"))
-    cand = _candidates(left_r, left_n, rules, same_patient=True)
-    taken, _ = settled(_mutual_best(cand, rules.rounds))
+    leads = marked.where(is_lead).select(*R_COLUMNS)
+    dups = marked.where(~is_lead).select("region_row_id", F.col("_lead").alias("dup_of"))
+    taken, _ = settled(_mutual_best(_candidates(leads, left_n, rules, same_patient=True), rules.rounds))
     cached.append(taken)
-    rest_r = left_r.join(taken.select("region_row_id"), "region_row_id", "left_anti")
+    rest_r = leads.join(taken.select("region_row_id"), "region_row_id", "left_anti")
     rest_n = left_n.join(taken.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
     near = _candidates(rest_r, rest_n, rules, same_patient=False)
     near_r = near.groupBy("region_row_id").agg(F.min("n_kontakt_id").alias("near_patient"))
-    near_n = near.groupBy("n_kontakt_id").agg(F.min("region_row_id").alias("near_patient"))
+    near_n = near.groupBy("n_kontakt_id").agg(F.min("region_row_id").alias("_near_n"))
     lone, _ = settled(rest_r.join(near_r, "region_row_id", "left"))
-    # per region row that does not simply pair on its id: its duplicate's lead, its pass-2 pair, its near miss
+    # per region row: its duplicate's lead, its pass-2 pair, its near miss
     r_marks, n_r = settled(
         dups.unionByName(taken.withColumnRenamed("n_kontakt_id", "_pair"), allowMissingColumns=True).unionByName(
             near_r, allowMissingColumns=True
@@ -204,18 +190,18 @@ def pair(
     )
     n_near, n_n = settled(near_n)
     cached += [lone, r_marks, n_near]
-    keyed_r = r.join(joinable(r_marks, n_r), "region_row_id", "left")
-    alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
-    key = F.when(F.col("dup_of").isNull(), F.coalesce("_pair", "r_kontakt_id")).otherwise(alone)
-    keyed_r = keyed_r.select("*", F.coalesce(key, alone).alias("_key"))
-    keyed_n = n.join(joinable(n_near.withColumnRenamed("near_patient", "_near_n"), n_n), "n_kontakt_id", "left")
+    keyed_r = marked.select(*R_COLUMNS).join(joinable(r_marks, n_r), "region_row_id", "left")
+    alone = F.concat(F.lit("~"), F.col("region_row_id"))
+    keyed_r = keyed_r.select("*", F.when(F.col("dup_of").isNull(), F.col("_pair")).alias("_key"))
+    keyed_r = keyed_r.withColumn("_key", F.coalesce("_key", alone))
+    keyed_n = left_n.join(joinable(n_near, n_n), "n_kontakt_id", "left")
     both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
     rows = keyed_r.join(keyed_n, F.col("_key") == F.col("n_kontakt_id"), "full_outer").select(
-        *r_cols[:1],
+        "region_row_id",
         "dup_of",
-        *r_cols[1:],
-        *n.columns,
-        F.when(both, F.when(F.col("_pair").isNotNull(), ATTRIBUTE_PASS).otherwise(ID_PASS)).alias("matched_on"),
+        *R_COLUMNS[1:],
+        *N_COLUMNS,
+        F.when(both, F.lit(ATTRIBUTE_PASS)).alias("matched_on"),
         F.coalesce("near_patient", "_near_n").alias("near_patient"),
     )
     return Paired(rows=rows, lone=lone, cached=cached)

@@ -1,34 +1,49 @@
 """The region's contacts against the national DRG data: the library call behind `lprflow match`.
 
-    with match_contacts(spark, region, national, ...) as m:
-        m.contacts ...   # one row per contact of either side (CONTACT_COLUMNS)
+    write_contacts(spark, region, national, ..., out=OutputDir, people=...)  # writes out/contacts/
 
 Steps: pair the two sides (`matching.pairs`), compare each pair (`matching.compare`), look up
 what explains a non-match or a difference in the register and the error list and name it
 (`matching.reasons`), and value what only the region has (`matching.value`).
+
+contacts/ is written in two parts. The first pass (one full outer join of the two sides on the
+LPR3 id) writes every row it settles (a pair on the id, a duplicate of an id) in its final form,
+and the rows it leaves in the same form beside them (a folder of their own). The rows left are
+read back, paired by patient, unit and start, explained and valued, and added to contacts/.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from grouping.config import GroupingConfig
 from grouping.tables import TableSet
+from lprflow.output import OutputDir
 from lprflow.reference import Reference
 from matching.compare import differences
 from matching.config import MatchingConfig
-from matching.pairs import BROADCAST_ROWS, joinable, pair, settled
+from matching.pairs import (
+    BROADCAST_ROWS,
+    LEFT,
+    N_COLUMNS,
+    R_COLUMNS,
+    first_pass,
+    joinable,
+    national_side,
+    region_side,
+    second_pass,
+    settled,
+)
 from matching.reasons import (
     EXPLAINED,
     LATER,
     LATER_A,
-    asked_versions,
     error_rules,
     explained,
     first_reports,
@@ -60,6 +75,9 @@ CONTACT_COLUMNS = [
     "drg",
     "course_value",
     "municipality_code",
+    "region_drg",
+    "region_value",
+    "region_municipality_code",
     "differences",
     "reason",
     "detail",
@@ -71,14 +89,30 @@ CONTACT_COLUMNS = [
     "unreadable",
     "extra",
 ]
+# a side's column of pairing (matching.pairs) -> the contacts/ column that holds it on a row of
+# that side alone (how the rows the first pass leaves are read back)
+REGION_FROM = {
+    "r_kontakt_id": "region_kontakt_id",
+    "r_drg": "region_drg",
+    "r_value": "region_value",
+    "r_municipality_code": "region_municipality_code",
+}
+NATIONAL_FROM = {"n_kontakt_id": "kontakt_id", "n_status": "national_status"}
+# the lookups of a region row left alone, null where the first pass settles a row
+FOUND = {"found": "boolean", "first_reported": "timestamp", "deleted_at": "timestamp"}
+VALUE_TYPES = {"value_at_stake": "double", "value_source": "string", "value_course_id": "string", "value_drg": "string"}
 
 
 @dataclass
-class Matched:
-    contacts: DataFrame  # CONTACT_COLUMNS
+class Lookups:
+    """What explains a difference, keyed by contact (settled frames or None)."""
+
+    later: DataFrame | None  # n_kontakt_id, later, later_a (reasons.later_versions)
+    rules: DataFrame | None  # _ek, error_rules (reasons.error_rules)
+    sizes: tuple[int, int]
 
 
-def _status() -> F.Column:
+def _status() -> Column:
     both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
     return (
         F.when(both & F.col("_diffs").isNull(), "matched")
@@ -88,12 +122,125 @@ def _status() -> F.Column:
     )
 
 
-def _side(field: str) -> F.Column:
+def _side(field: str) -> Column:
     return F.coalesce(F.col(f"r_{field}"), F.col(f"n_{field}"))
 
 
-@contextmanager
-def match_contacts(
+def _explained_by(rows: DataFrame, lk: Lookups) -> DataFrame:
+    """`rows` with the later versions of their national contact and the rules of their contact
+    on the error list."""
+    if lk.later is None:
+        rows = rows.select("*", F.lit(None).cast(LATER).alias("later"), F.lit(None).cast(LATER_A).alias("later_a"))
+    else:
+        rows = rows.join(joinable(lk.later, lk.sizes[0]), "n_kontakt_id", "left")
+    if lk.rules is None:
+        return rows.select("*", F.lit(None).cast("array<string>").alias("error_rules"))
+    on = F.coalesce("n_kontakt_id", "r_kontakt_id") == F.col("_ek")
+    return rows.join(joinable(lk.rules, lk.sizes[1]), on, "left").drop("_ek")
+
+
+def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[Column]:
+    """The CONTACT_COLUMNS of paired rows with their lookups (FOUND, the later versions, the error
+    rules, VALUE_COLUMNS)."""
+    r_reason, r_detail = only_region_reason(as_of, has_register)
+    n_reason, n_detail = only_national_reason(year)
+    region_side_ = F.col("status") == "only_region"
+    national_side_ = F.col("status") == "only_national"
+    return [
+        F.col("status"),
+        F.col("matched_on"),
+        F.col("region_row_id"),
+        F.col("r_kontakt_id").alias("region_kontakt_id"),
+        F.col("n_kontakt_id").alias("kontakt_id"),
+        *[
+            _side(f).alias(f)
+            for f in (
+                "cpr_key",
+                "hospital",
+                "responsible_unit",
+                "start_time",
+                "end_time",
+                "type",
+                "priority",
+                "aktionsdiagnose",
+            )
+        ],  # fmt: skip
+        F.col("n_status").alias("national_status"),
+        F.col("n_course_kind").alias("course_kind"),
+        F.col("n_course_id").alias("course_id"),
+        F.col("n_drg").alias("drg"),
+        F.col("n_course_value").alias("course_value"),
+        F.col("n_municipality_code").alias("municipality_code"),
+        F.col("r_drg").alias("region_drg"),
+        F.col("r_value").alias("region_value"),
+        F.col("r_municipality_code").alias("region_municipality_code"),
+        # the explanation (a lambda: evaluated without generated code) only where there is a difference
+        F.when(F.col("_diffs").isNotNull(), F.transform("_diffs", explained))
+        .otherwise(F.array().cast(EXPLAINED))
+        .alias("differences"),
+        F.when(region_side_, r_reason).when(national_side_, n_reason).alias("reason"),
+        F.when(region_side_, r_detail).when(national_side_, n_detail).alias("detail"),
+        F.coalesce("error_rules", F.array().cast("array<string>")).alias("error_rules"),
+        *[F.col(c).cast(VALUE_TYPES[c]).alias(c) for c in VALUE_COLUMNS[1:]],
+        F.col("r_unreadable").alias("unreadable"),
+        F.col("r_extra").alias("extra"),
+    ]
+
+
+def _compared(rows: DataFrame, conf: MatchingConfig, fields: list[str]) -> DataFrame:
+    rows = rows.select("*", differences(conf.match, fields).alias("_diffs"))
+    return rows.select("*", _status().alias("status"))
+
+
+def _read_back(left: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """The rows the first pass left (contacts/ columns) as pairing's two sides."""
+    r = left.where(F.col("region_row_id").isNotNull()).select(
+        *[F.col(REGION_FROM.get(c, c.removeprefix("r_"))).alias(c) for c in R_COLUMNS]
+    )
+    n = left.where(F.col("region_row_id").isNull()).select(
+        *[F.col(NATIONAL_FROM.get(c, c.removeprefix("n_"))).alias(c) for c in N_COLUMNS]
+    )
+    return r, n
+
+
+def _lone_lookups(
+    spark: SparkSession,
+    lone: DataFrame,
+    versions: dict[str, DataFrame],
+    as_of: dt.datetime,
+    conf: MatchingConfig,
+    gconf: GroupingConfig,
+    cached: list[DataFrame],
+) -> tuple[DataFrame, int]:
+    """Per region row left alone that the register has (by its id, or without one by patient,
+    unit and start): found, first_reported, deleted_at."""
+    no_id = lone.where(F.col("r_kontakt_id").isNull())
+    n_no_id = no_id.count()
+    by_patient, _ = settled(
+        spark.createDataFrame([], "region_row_id string, register_kontakt_id string")
+        if n_no_id == 0  # then the register's patients need not be read
+        else resolve_by_patient(
+            versions,
+            no_id,
+            conf.match.start_tolerance_minutes,
+            gconf.courses.patient_key_salt,
+            few=n_no_id <= BROADCAST_ROWS,
+        )
+    )
+    lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
+    lone_ids, n_lone = settled(
+        lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
+    )
+    ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
+    first = first_reports(versions, ids, as_of, few=n_lone <= BROADCAST_ROWS).withColumnRenamed("kontakt_id", "_lk")
+    found, n_found = settled(
+        lone_ids.join(first, "_lk").select("region_row_id", "first_reported", "deleted_at", F.lit(True).alias("found"))
+    )
+    cached += [by_patient, lone_ids, found]
+    return found, n_found
+
+
+def write_contacts(
     spark: SparkSession,
     region: DataFrame,
     national: DataFrame,
@@ -106,105 +253,66 @@ def match_contacts(
     reference: Reference,
     tables: TableSet,
     gconf: GroupingConfig,
-    pick: Callable[[DataFrame], DataFrame] | None = None,
-) -> Iterator[Matched]:
-    """Pair, compare, explain and value (lazy result; persisted parts released when the block ends).
-    `pick`: see matching.pairs.pair."""
+    out: OutputDir,
+    people: Callable[[DataFrame], DataFrame],
+    name: str = "contacts",
+) -> None:
+    """Pair, compare, explain and value; write `name`/ (CONTACT_COLUMNS) in `out`. `region`:
+    matching.extract.REGION_COLUMNS, `national`: grouping.national.NATIONAL_COLUMNS; `people(ids)`
+    the birth date and sex of the region rows in `ids` (matching.value.value_at_stake)."""
     has_register = versions is not None and as_of is not None
-    paired = pair(region, national, conf.match, pick)
-    cached = list(paired.cached)
-    lone = paired.lone
+    cached: list[DataFrame] = []
+    stage = out.path(f"_{name}_first_pass")
     try:
-        rows = paired.rows.select("*", differences(conf.match, fields).alias("_diffs"))
-        rows = rows.select("*", _status().alias("status"))
-        if versions is not None and as_of is not None:
-            no_id = lone.where(F.col("r_kontakt_id").isNull())
-            n_no_id = no_id.count()
-            by_patient, _ = settled(
-                spark.createDataFrame([], "region_row_id string, register_kontakt_id string")
-                if n_no_id == 0  # then the register's patients need not be read
-                else resolve_by_patient(
-                    versions,
-                    no_id,
-                    conf.match.start_tolerance_minutes,
-                    gconf.courses.patient_key_salt,
-                    few=n_no_id <= BROADCAST_ROWS,
-                )
-            )
-            lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
-            lone_ids, n_lone = settled(
-                lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
-            )
-            ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
-            asked, _ = settled(asked_versions(versions, ids, as_of, few=n_lone <= BROADCAST_ROWS))
-            first = first_reports(asked, as_of).withColumnRenamed("kontakt_id", "_lk")
-            found, n_found = settled(
-                lone_ids.join(first, "_lk").select(
-                    "region_row_id", "first_reported", "deleted_at", F.lit(True).alias("found")
-                )
-            )
-            later, n_later = settled(
-                later_versions(asked, versions["diagnose"], as_of).withColumnRenamed("kontakt_id", "n_kontakt_id")
-            )
-            cached += [by_patient, lone_ids, asked, found, later]
-            rows = rows.join(joinable(found, n_found), "region_row_id", "left")
-            rows = rows.join(joinable(later, n_later), "n_kontakt_id", "left")
-        else:
-            rows = rows.select(
-                "*",
-                F.lit(None).cast("timestamp").alias("first_reported"),
-                F.lit(None).cast("timestamp").alias("deleted_at"),
-                F.lit(None).cast("boolean").alias("found"),
-                F.lit(None).cast(LATER).alias("later"),
-                F.lit(None).cast(LATER_A).alias("later_a"),
-            )
+        later = rules = None
+        n_later = n_rules = 0
+        if has_register:
+            later, n_later = settled(later_versions(versions, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
+            cached.append(later)
         if errors is not None:
             rules, n_rules = settled(error_rules(errors).withColumnRenamed("kontakt_id", "_ek"))
             cached.append(rules)
-            rows = rows.join(
-                joinable(rules, n_rules), F.coalesce("n_kontakt_id", "r_kontakt_id") == F.col("_ek"), "left"
-            ).drop("_ek")
-        else:
-            rows = rows.withColumn("error_rules", F.lit(None).cast("array<string>"))
-        rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
-        r_reason, r_detail = only_region_reason(as_of, has_register)
-        n_reason, n_detail = only_national_reason(year)
-        region_side = F.col("status") == "only_region"
-        national_side = F.col("status") == "only_national"
-        values, n_values = settled(value_at_stake(spark, lone, national, reference, tables, gconf))
-        cached.append(values)
-        out = rows.join(joinable(values, n_values), "region_row_id", "left").select(
-            "status",
-            "matched_on",
-            "region_row_id",
-            F.col("r_kontakt_id").alias("region_kontakt_id"),
-            F.col("n_kontakt_id").alias("kontakt_id"),
-            _side("cpr_key").alias("cpr_key"),
-            _side("hospital").alias("hospital"),
-            _side("responsible_unit").alias("responsible_unit"),
-            _side("start_time").alias("start_time"),
-            _side("end_time").alias("end_time"),
-            _side("type").alias("type"),
-            _side("priority").alias("priority"),
-            _side("aktionsdiagnose").alias("aktionsdiagnose"),
-            F.col("n_status").alias("national_status"),
-            F.col("n_course_kind").alias("course_kind"),
-            F.col("n_course_id").alias("course_id"),
-            F.col("n_drg").alias("drg"),
-            F.col("n_course_value").alias("course_value"),
-            F.col("n_municipality_code").alias("municipality_code"),
-            # the explanation (a lambda: evaluated without generated code) only where there is a difference
-            F.when(F.col("_diffs").isNotNull(), F.transform("_diffs", explained))
-            .otherwise(F.array().cast(EXPLAINED))
-            .alias("differences"),
-            F.when(region_side, r_reason).when(national_side, n_reason).alias("reason"),
-            F.when(region_side, r_detail).when(national_side, n_detail).alias("detail"),
-            F.coalesce("error_rules", F.array().cast("array<string>")).alias("error_rules"),
-            *[F.col(c) for c in VALUE_COLUMNS[1:]],
-            F.col("r_unreadable").alias("unreadable"),
-            F.col("r_extra").alias("extra"),
+        lk = Lookups(later=later, rules=rules, sizes=(n_later, n_rules))
+        # the first pass: everything it settles is final; what it leaves is written beside it
+        first = _compared(first_pass(region_side(region), national_side(national)), conf, fields)
+        first = _explained_by(first, lk).select(
+            "*",
+            *[F.lit(None).cast(t).alias(c) for c, t in FOUND.items()],
+            *[F.lit(None).cast(t).alias(c) for c, t in VALUE_TYPES.items()],
         )
-        yield Matched(contacts=out.select(*CONTACT_COLUMNS))
+        first = first.select(*_contacts(year, as_of, has_register), LEFT)
+        first.write.mode("overwrite").partitionBy(LEFT).parquet(str(stage))
+        schema = first.drop(LEFT).schema
+        target = out.path(name)
+        if (stage / f"{LEFT}=false").exists():
+            (stage / f"{LEFT}=false").rename(target)
+        left_dir = stage / f"{LEFT}=true"
+        left = (
+            spark.read.schema(schema).parquet(str(left_dir)) if left_dir.exists() else spark.createDataFrame([], schema)
+        )
+        # the second pass, on what the first left
+        left_r, left_n = _read_back(left)
+        left_r, _ = settled(left_r)
+        left_n, _ = settled(left_n)
+        cached += [left_r, left_n]
+        paired = second_pass(left_r, left_n, conf.match)
+        cached += paired.cached
+        rows = _explained_by(_compared(paired.rows, conf, fields), lk)
+        if has_register:
+            found, n_found = _lone_lookups(spark, paired.lone, versions, as_of, conf, gconf, cached)
+            rows = rows.join(joinable(found, n_found), "region_row_id", "left")
+        else:
+            rows = rows.select("*", *[F.lit(None).cast(t).alias(c) for c, t in FOUND.items()])
+        rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
+        values, n_values = settled(value_at_stake(spark, paired.lone, national, reference, tables, gconf, people))
+        cached.append(values)
+        rows = rows.join(joinable(values, n_values), "region_row_id", "left")
+        second = rows.select(*_contacts(year, as_of, has_register))
+        second.select(*[F.col(f.name).cast(f.dataType) for f in schema.fields]).write.mode("append").parquet(
+            str(target)
+        )
+        out.files[name] = {"format": "parquet"}
     finally:
         for df in cached:
             df.unpersist()
+        shutil.rmtree(stage, ignore_errors=True)

@@ -69,25 +69,16 @@ def resolve_by_patient(
     )
 
 
-def asked_versions(versions: dict[str, DataFrame], ids: DataFrame, as_of: dt.datetime, few: bool) -> DataFrame:
-    """The register's kontakt versions both lookups below read, from one scan: every version of
-    a kontakt id in `ids` (column kontakt_id; `_asked` true) and every version reported after
-    `as_of`. `few`: `ids` is broadcast to the versions. Small at a closing day's as-of time."""
-    asked = ids.select("kontakt_id", F.lit(True).alias("_asked")).dropDuplicates(["kontakt_id"])
-    return (
-        versions["kontakt"]
-        .select("kontakt_id", "reported_at", "deleted", *KONTAKT_FIELDS)
-        .join(F.broadcast(asked) if few else asked, "kontakt_id", "left")
-        .where((F.col("reported_at") > F.lit(as_of)) | F.col("_asked").isNotNull())
-    )
-
-
-def first_reports(asked: DataFrame, as_of: dt.datetime) -> DataFrame:
-    """Per asked kontakt id found in the register (`asked`: asked_versions): its first report and
-    the report time of its deletion if it was deleted by `as_of`."""
+def first_reports(versions: dict[str, DataFrame], ids: DataFrame, as_of: dt.datetime, few: bool) -> DataFrame:
+    """Per kontakt id of `ids` (column kontakt_id) found in the register (`versions`: every report
+    version): its first report and the report time of its deletion if it was deleted by `as_of`.
+    `few`: `ids` is broadcast to the versions."""
+    asked = ids.select("kontakt_id").dropDuplicates(["kontakt_id"])
     at = F.lit(as_of)
     by_k = (
-        asked.where(F.col("_asked").isNotNull())
+        versions["kontakt"]
+        .select("kontakt_id", "reported_at", "deleted")
+        .join(F.broadcast(asked) if few else asked, "kontakt_id", "left_semi")
         .groupBy("kontakt_id")
         .agg(
             F.min("reported_at").alias("first_reported"),
@@ -101,18 +92,20 @@ def first_reports(asked: DataFrame, as_of: dt.datetime) -> DataFrame:
     )
 
 
-def later_versions(asked: DataFrame, diagnose: DataFrame, as_of: dt.datetime) -> DataFrame:
-    """Per kontakt id with a report after `as_of` (`asked`: asked_versions; `diagnose`: the
-    register's diagnose versions): those versions (`later`) and the aktionsdiagnoses reported
-    after it (`later_a`), each sorted by report time."""
+def later_versions(versions: dict[str, DataFrame], as_of: dt.datetime) -> DataFrame:
+    """Per kontakt id with a report after `as_of` (`versions`: every report version): those
+    versions (`later`) and the aktionsdiagnoses reported after it (`later_a`), each sorted by report
+    time. Few at a closing day's as-of time."""
     at = F.lit(as_of)
     k = (
-        asked.where(F.col("reported_at") > at)
+        versions["kontakt"]
+        .where(F.col("reported_at") > at)
         .groupBy("kontakt_id")
         .agg(F.array_sort(F.collect_list(F.struct("reported_at", *KONTAKT_FIELDS))).cast(LATER).alias("later"))
     )
     a = (
-        diagnose.where((F.col("role") == "A") & (F.col("reported_at") > at) & ~F.col("deleted"))
+        versions["diagnose"]
+        .where((F.col("role") == "A") & (F.col("reported_at") > at) & ~F.col("deleted"))
         .groupBy("kontakt_id")
         .agg(F.array_sort(F.collect_list(F.struct("reported_at", "code"))).cast(LATER_A).alias("later_a"))
     )

@@ -10,6 +10,8 @@ smallest row id of the course, the course's other rows show it with 0 at stake.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
@@ -132,9 +134,11 @@ def value_at_stake(
     reference: Reference,
     tables: TableSet,
     gconf: GroupingConfig,
+    people: Callable[[DataFrame], DataFrame],
 ) -> DataFrame:
     """VALUE_COLUMNS for `rows` (the region rows only in the region, not duplicates: their
-    region_row_id and r_* columns, with r_hospital, r_birth_date, r_sex)."""
+    region_row_id and r_* columns). `people(ids)`: the birth date and sex of the region rows in
+    `ids` (region_row_id, birth_date, sex), asked only for the rows that are grouped."""
     in_course = _in_national_course(rows, national, gconf.courses.join_gap_hours).localCheckpoint()
     rest = (
         rows.where(F.col("r_cpr_key").isNotNull())
@@ -144,6 +148,12 @@ def value_at_stake(
     )
     if rest.isEmpty():  # nothing to group
         return _once(in_course)
+    born = people(rest.select("region_row_id")).select(
+        "region_row_id", F.col("birth_date").alias("r_birth_date"), F.col("sex").alias("r_sex")
+    )
+    picked = rest
+    rest = rest.join(born, "region_row_id").localCheckpoint()  # every row has its own: an inner join
+    picked.unpersist()
     with group_register(spark, _mini_state(spark, rest), reference, tables, gconf) as g:
         own = (
             g.contacts.where(F.col("course_id").isNotNull())

@@ -245,7 +245,17 @@ def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_agai
     from grouping.national import NATIONAL_COLUMNS
     from matching.config import matching_config
     from matching.extract import REGION_COLUMNS
-    from matching.pairs import _candidates, pair
+    from matching.pairs import (
+        LEFT,
+        N_COLUMNS,
+        R_COLUMNS,
+        _candidates,
+        first_pass,
+        national_side,
+        region_side,
+        second_pass,
+        settled,
+    )
 
     n = 3000
     ids = spark.range(n).select(
@@ -274,7 +284,12 @@ def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_agai
     left_r = region.select("region_row_id", *[F.col(c).alias(f"r_{c}") for c in REGION_COLUMNS[1:]])
     left_n = national.select(*[F.col(c).alias(f"n_{c}") for c in NATIONAL_COLUMNS])
     assert _candidates(left_r, left_n, rules, same_patient=True).count() == n
-    paired = pair(region, national, rules)
+    first, _ = settled(first_pass(region_side(region), national_side(national)))
+    assert first.where(~F.col(LEFT)).count() == 0  # nothing has an id in the extract: all left
+    has_r = F.col("region_row_id").isNotNull()
+    left_r, _ = settled(first.where(has_r).select(*R_COLUMNS))
+    left_n, _ = settled(first.where(~has_r).select(*N_COLUMNS))
+    paired = second_pass(left_r, left_n, rules)
     try:
         rows = paired.rows.groupBy("matched_on").agg(
             F.count("*").alias("n"),
@@ -282,7 +297,7 @@ def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_agai
         )
         assert {r["matched_on"]: (r["n"], r["wrong"]) for r in rows.collect()} == {"patient_unit_start": (n, 0)}
     finally:
-        for df in paired.cached:
+        for df in [first, left_r, left_n, *paired.cached]:
             df.unpersist()
 
 
@@ -306,13 +321,11 @@ def test_a_mapping_without_a_required_field_is_refused_naming_the_file(tmp_path)
         matching_config(bad)
 
 
-def test_an_extract_without_source_ids_numbers_identical_rows_and_only_picks_rows_by_key(spark, tmp_path):
+def test_an_extract_without_source_ids_numbers_identical_rows_and_only_picks_rows_by_id(spark, tmp_path):
     """Without a source id a row's id is its content's hash and its place among identical rows;
-    `only` (hashed contact keys) returns exactly the rows of those keys and the rows without an id."""
-    from pyspark.sql import functions as F
-
+    `only` (row ids) returns exactly those rows, with the birth date and sex of their CPR number."""
     from matching.config import matching_config
-    from matching.extract import key_hash, read_extract
+    from matching.extract import read_extract
 
     (tmp_path / "mapping.yaml").write_text(MAPPING.replace("source_id: epj_id", "source_id: null"), encoding="utf-8")
     mapping = matching_config(tmp_path / "mapping.yaml").extract
@@ -328,15 +341,13 @@ def test_an_extract_without_source_ids_numbers_identical_rows_and_only_picks_row
     twins = [r for r in rows if r["kontakt_id"] is None]
     assert {r["region_row_id"][-1] for r in twins} == {"1", "2"}
     assert twins[0]["region_row_id"][:20] == twins[1]["region_row_id"][:20]
-    assert twins[0]["contact_key"] == twins[1]["contact_key"] and twins[0]["contact_key"].startswith("~{")
-    assert {r["contact_key"] for r in rows if r["kontakt_id"]} == {"K1", "K2"}
 
-    def picked(*keys: str) -> list[str]:
-        only = spark.createDataFrame([(k,) for k in keys], "k string").select(*key_hash(F.col("k")))
-        return sorted(r["region_row_id"] for r in read_extract(spark, path, mapping, "salt", units, only).collect())
+    def picked(*ids: str) -> list[tuple]:
+        only = spark.createDataFrame([(i,) for i in ids], "region_row_id string")
+        got = read_extract(spark, path, mapping, "salt", units, only).collect()
+        return sorted((r["region_row_id"], r["kontakt_id"], r["birth_date"], r["sex"]) for r in got)
 
-    k1 = next(r["region_row_id"] for r in rows if r["kontakt_id"] == "K1")
-    no_id = sorted(r["region_row_id"] for r in twins)  # always picked: pairing on the id leaves them
-    assert picked("K1") == sorted([k1, *no_id])
-    assert picked(twins[0]["contact_key"]) == no_id
-    assert picked("K9") == no_id
+    k2 = next(r["region_row_id"] for r in rows if r["kontakt_id"] == "K2")
+    assert picked(k2) == [(k2, "K2", dt.date(1980, 2, 2), 2)]  # 0202802222: born 2 Feb 1980, even: a woman
+    assert [r[0] for r in picked(twins[1]["region_row_id"], "nope")] == [twins[1]["region_row_id"]]
+    assert picked("nope") == []
