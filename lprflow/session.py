@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pyspark.sql import SparkSession
 
@@ -69,3 +71,19 @@ def get_spark(
     spark.sparkContext.setLogLevel(os.environ.get("LPRFLOW_SPARK_LOGLEVEL", "WARN"))
     require_utc_session(spark)
     return spark
+
+
+@contextmanager
+def sql_settings(spark: SparkSession, settings: dict[str, str]) -> Iterator[None]:
+    """The session's SQL `settings` for the queries run in the block; the earlier values after."""
+    before = {key: spark.conf.get(key, None) for key in settings}
+    for key, value in settings.items():
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)

@@ -178,7 +178,8 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
     cached.append(taken)
     rest_r = leads.join(taken.select("region_row_id"), "region_row_id", "left_anti")
     rest_n = left_n.join(taken.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
-    near = _candidates(rest_r, rest_n, rules, same_patient=False)
+    near, _ = settled(_candidates(rest_r, rest_n, rules, same_patient=False))  # read three times below
+    cached.append(near)
     near_r = near.groupBy("region_row_id").agg(F.min("n_kontakt_id").alias("near_patient"))
     near_n = near.groupBy("n_kontakt_id").agg(F.min("region_row_id").alias("_near_n"))
     lone, _ = settled(rest_r.join(near_r, "region_row_id", "left"))

@@ -26,6 +26,7 @@ from grouping.config import GroupingConfig
 from grouping.tables import TableSet
 from lprflow.output import OutputDir
 from lprflow.reference import Reference
+from lprflow.session import sql_settings
 from matching.compare import differences
 from matching.config import MatchingConfig
 from matching.pairs import (
@@ -100,6 +101,13 @@ REGION_FROM = {
 NATIONAL_FROM = {"n_kontakt_id": "kontakt_id", "n_status": "national_status"}
 # the lookups of a region row left alone, null where the first pass settles a row
 FOUND = {"found": "boolean", "first_reported": "timestamp", "deleted_at": "timestamp"}
+# the first pass writes its settled rows and the rows it leaves in one pass, without the sort by
+# the mark Spark otherwise plans before a partitioned write: a writer per mark in each task
+# (measured at scale 1.0, the same process: the first pass 53.8 s sorted, 38.5 s not; the floor 37.2 s)
+UNSORTED_PARTITIONED_WRITE = {
+    "spark.sql.optimizer.plannedWrite.enabled": "false",
+    "spark.sql.maxConcurrentOutputFileWriters": "2",
+}
 VALUE_TYPES = {"value_at_stake": "double", "value_source": "string", "value_course_id": "string", "value_drg": "string"}
 
 
@@ -281,7 +289,8 @@ def write_contacts(
             *[F.lit(None).cast(t).alias(c) for c, t in VALUE_TYPES.items()],
         )
         first = first.select(*_contacts(year, as_of, has_register), LEFT)
-        first.write.mode("overwrite").partitionBy(LEFT).parquet(str(stage))
+        with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
+            first.write.mode("overwrite").partitionBy(LEFT).parquet(str(stage))
         schema = first.drop(LEFT).schema
         target = out.path(name)
         if (stage / f"{LEFT}=false").exists():

@@ -20,7 +20,11 @@ from grouping.pipeline import group_register
 from grouping.tables import TableSet
 from lprflow.reference import Reference
 from lprflow.schemas import TABLES
+from lprflow.session import sql_settings
 
+# at most this many rows to group are grouped in one shuffle partition: the grouping's ~40 stages
+# then run one task each instead of one per partition (an engineering limit)
+FEW_ROWS = 100_000
 VALUE_COLUMNS = ["region_row_id", "value_at_stake", "value_source", "value_course_id", "value_drg"]
 
 
@@ -146,7 +150,8 @@ def value_at_stake(
         .select("region_row_id", *[c for c in rows.columns if c.startswith("r_")])
         .localCheckpoint()  # few rows; the grouping's plan reads them many times, without this lineage
     )
-    if rest.isEmpty():  # nothing to group
+    n_rest = rest.count()
+    if n_rest == 0:  # nothing to group
         return _once(in_course)
     born = people(rest.select("region_row_id")).select(
         "region_row_id", F.col("birth_date").alias("r_birth_date"), F.col("sex").alias("r_sex")
@@ -154,7 +159,11 @@ def value_at_stake(
     picked = rest
     rest = rest.join(born, "region_row_id").localCheckpoint()  # every row has its own: an inner join
     picked.unpersist()
-    with group_register(spark, _mini_state(spark, rest), reference, tables, gconf) as g:
+    one_partition = {"spark.sql.shuffle.partitions": "1"} if n_rest <= FEW_ROWS else {}
+    with (
+        sql_settings(spark, one_partition),
+        group_register(spark, _mini_state(spark, rest), reference, tables, gconf) as g,
+    ):
         own = (
             g.contacts.where(F.col("course_id").isNotNull())
             .select(F.col("kontakt_id").alias("region_row_id"), "course_id")

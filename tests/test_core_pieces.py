@@ -80,3 +80,21 @@ def test_grouper_passes_payload_through(spark):
     rows = {r["case_id"]: r for r in out.collect()}
     assert {k: r["drg"] for k, r in rows.items()} == plain
     assert rows["a"]["course_id"] == "course-a" and rows["b"]["extra"] == [1, 2]
+
+
+def test_sql_settings_hold_in_the_block_and_the_earlier_values_return(spark):
+    from lprflow.session import sql_settings
+
+    before = spark.conf.get("spark.sql.shuffle.partitions")
+    assert spark.conf.get("spark.sql.maxConcurrentOutputFileWriters", None) in (None, "0")
+    with sql_settings(spark, {"spark.sql.shuffle.partitions": "3", "spark.sql.maxConcurrentOutputFileWriters": "2"}):
+        assert spark.conf.get("spark.sql.shuffle.partitions") == "3"
+        assert spark.conf.get("spark.sql.maxConcurrentOutputFileWriters") == "2"
+    assert spark.conf.get("spark.sql.shuffle.partitions") == before
+    assert spark.conf.get("spark.sql.maxConcurrentOutputFileWriters", None) in (None, "0")
+    try:
+        with sql_settings(spark, {"spark.sql.shuffle.partitions": "5"}):
+            raise RuntimeError("inside")
+    except RuntimeError:
+        pass
+    assert spark.conf.get("spark.sql.shuffle.partitions") == before

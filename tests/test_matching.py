@@ -234,6 +234,12 @@ def test_summary_in_the_regions_terms_and_every_row_accounted_for(matched):
     assert manifest["rows"]["national"]["read"] == manifest["rows"]["national"]["in_contacts"]
     assert manifest["as_of"] == "2022-03-09T23:00:00Z"
     assert "0101501234" not in (out / "summary.json").read_text()  # no CPR number in the outputs
+    # both passes' rows in contacts/ (the first pass's folder of rows left is gone), in its columns
+    assert sorted(p.name for p in out.iterdir()) == ["contacts", "manifest.json", "summary.json"]
+    assert not [p for p in (out / "contacts").iterdir() if p.is_dir()]
+    from matching.pipeline import CONTACT_COLUMNS
+
+    assert list(next(iter(r.values())).asDict()) == CONTACT_COLUMNS
 
 
 def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_against_all(spark):
