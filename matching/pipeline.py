@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -307,14 +308,19 @@ def write_contacts(
         paired = second_pass(left_r, left_n, conf.match)
         cached += paired.cached
         rows = _explained_by(_compared(paired.rows, conf, fields), lk)
-        if has_register:
-            found, n_found = _lone_lookups(spark, paired.lone, versions, as_of, conf, gconf, cached)
-            rows = rows.join(joinable(found, n_found), "region_row_id", "left")
-        else:
-            rows = rows.select("*", *[F.lit(None).cast(t).alias(c) for c, t in FOUND.items()])
-        rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
-        values, n_values = settled(value_at_stake(spark, paired.lone, national, reference, tables, gconf, people))
+        # the value at stake and the register lookups are both chains of small jobs: run side by side
+        with ThreadPoolExecutor(1) as pool:
+            valued = pool.submit(
+                lambda: settled(value_at_stake(spark, paired.lone, national, reference, tables, gconf, people))
+            )
+            if has_register:
+                found, n_found = _lone_lookups(spark, paired.lone, versions, as_of, conf, gconf, cached)
+                rows = rows.join(joinable(found, n_found), "region_row_id", "left")
+            else:
+                rows = rows.select("*", *[F.lit(None).cast(t).alias(c) for c, t in FOUND.items()])
+            values, n_values = valued.result()
         cached.append(values)
+        rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
         rows = rows.join(joinable(values, n_values), "region_row_id", "left")
         second = rows.select(*_contacts(year, as_of, has_register))
         second.select(*[F.col(f.name).cast(f.dataType) for f in schema.fields]).write.mode("append").parquet(

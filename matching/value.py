@@ -153,13 +153,15 @@ def value_at_stake(
     n_rest = rest.count()
     if n_rest == 0:  # nothing to group
         return _once(in_course)
-    born = people(rest.select("region_row_id")).select(
+    ids = rest.select("region_row_id")
+    born = people(F.broadcast(ids) if n_rest <= FEW_ROWS else ids).select(
         "region_row_id", F.col("birth_date").alias("r_birth_date"), F.col("sex").alias("r_sex")
     )
     picked = rest
-    rest = rest.join(born, "region_row_id").localCheckpoint()  # every row has its own: an inner join
+    few = n_rest <= FEW_ROWS
+    rest = rest.join(F.broadcast(born) if few else born, "region_row_id").localCheckpoint()  # each has its own
     picked.unpersist()
-    one_partition = {"spark.sql.shuffle.partitions": "1"} if n_rest <= FEW_ROWS else {}
+    one_partition = {"spark.sql.shuffle.partitions": "1"} if few else {}
     with (
         sql_settings(spark, one_partition),
         group_register(spark, _mini_state(spark, rest), reference, tables, gconf) as g,
