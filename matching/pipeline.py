@@ -57,20 +57,15 @@ from matching.reasons import (
 from matching.value import VALUE_COLUMNS, value_at_stake
 
 STATUSES = ("matched", "matched_with_differences", "only_region", "only_national")
+# the fields of a contact either side has: the region's value where it has the row, else the national
+SHARED = ("cpr_key", "hospital", "responsible_unit", "start_time", "end_time", "type", "priority", "aktionsdiagnose")
 CONTACT_COLUMNS = [
     "status",
     "matched_on",
     "region_row_id",
     "region_kontakt_id",
     "kontakt_id",
-    "cpr_key",
-    "hospital",
-    "responsible_unit",
-    "start_time",
-    "end_time",
-    "type",
-    "priority",
-    "aktionsdiagnose",
+    *SHARED,
     "national_status",
     "course_kind",
     "course_id",
@@ -161,19 +156,7 @@ def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[
         F.col("region_row_id"),
         F.col("r_kontakt_id").alias("region_kontakt_id"),
         F.col("n_kontakt_id").alias("kontakt_id"),
-        *[
-            _side(f).alias(f)
-            for f in (
-                "cpr_key",
-                "hospital",
-                "responsible_unit",
-                "start_time",
-                "end_time",
-                "type",
-                "priority",
-                "aktionsdiagnose",
-            )
-        ],  # fmt: skip
+        *[_side(f).alias(f) for f in SHARED],
         F.col("n_status").alias("national_status"),
         F.col("n_course_kind").alias("course_kind"),
         F.col("n_course_id").alias("course_id"),
