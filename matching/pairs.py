@@ -192,9 +192,8 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
     n_near, n_n = settled(near_n)
     cached += [lone, r_marks, n_near]
     keyed_r = marked.select(*R_COLUMNS).join(joinable(r_marks, n_r), "region_row_id", "left")
-    alone = F.concat(F.lit("~"), F.col("region_row_id"))
-    keyed_r = keyed_r.select("*", F.when(F.col("dup_of").isNull(), F.col("_pair")).alias("_key"))
-    keyed_r = keyed_r.withColumn("_key", F.coalesce("_key", alone))
+    alone = F.concat(F.lit("~"), F.col("region_row_id"))  # a duplicate or a row without a pair
+    keyed_r = keyed_r.select("*", F.coalesce(F.when(F.col("dup_of").isNull(), F.col("_pair")), alone).alias("_key"))
     keyed_n = left_n.join(joinable(n_near, n_n), "n_kontakt_id", "left")
     both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
     rows = keyed_r.join(keyed_n, F.col("_key") == F.col("n_kontakt_id"), "full_outer").select(

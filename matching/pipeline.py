@@ -109,11 +109,15 @@ VALUE_TYPES = {"value_at_stake": "double", "value_source": "string", "value_cour
 
 @dataclass
 class Lookups:
-    """What explains a difference, keyed by contact (settled frames or None)."""
+    """What explains a difference, keyed by contact (settled frames, made joinable; or None)."""
 
     later: DataFrame | None  # n_kontakt_id, later, later_a (reasons.later_versions)
     rules: DataFrame | None  # _ek, error_rules (reasons.error_rules)
-    sizes: tuple[int, int]
+
+
+def _nulls(types: dict[str, str]) -> list[Column]:
+    """A typed null column per name (lookups a row does not have)."""
+    return [F.lit(None).cast(t).alias(c) for c, t in types.items()]
 
 
 def _status() -> Column:
@@ -136,11 +140,11 @@ def _explained_by(rows: DataFrame, lk: Lookups) -> DataFrame:
     if lk.later is None:
         rows = rows.select("*", F.lit(None).cast(LATER).alias("later"), F.lit(None).cast(LATER_A).alias("later_a"))
     else:
-        rows = rows.join(joinable(lk.later, lk.sizes[0]), "n_kontakt_id", "left")
+        rows = rows.join(lk.later, "n_kontakt_id", "left")
     if lk.rules is None:
         return rows.select("*", F.lit(None).cast("array<string>").alias("error_rules"))
     on = F.coalesce("n_kontakt_id", "r_kontakt_id") == F.col("_ek")
-    return rows.join(joinable(lk.rules, lk.sizes[1]), on, "left").drop("_ek")
+    return rows.join(lk.rules, on, "left").drop("_ek")
 
 
 def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[Column]:
@@ -256,22 +260,18 @@ def write_contacts(
     cached: list[DataFrame] = []
     stage = out.path(f"_{name}_first_pass")
     try:
-        later = rules = None
-        n_later = n_rules = 0
+        lk = Lookups(later=None, rules=None)
         if has_register:
             later, n_later = settled(later_versions(versions, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
             cached.append(later)
+            lk.later = joinable(later, n_later)
         if errors is not None:
             rules, n_rules = settled(error_rules(errors).withColumnRenamed("kontakt_id", "_ek"))
             cached.append(rules)
-        lk = Lookups(later=later, rules=rules, sizes=(n_later, n_rules))
+            lk.rules = joinable(rules, n_rules)
         # the first pass: everything it settles is final; what it leaves is written beside it
         first = _compared(first_pass(region_side(region), national_side(national)), conf, fields)
-        first = _explained_by(first, lk).select(
-            "*",
-            *[F.lit(None).cast(t).alias(c) for c, t in FOUND.items()],
-            *[F.lit(None).cast(t).alias(c) for c, t in VALUE_TYPES.items()],
-        )
+        first = _explained_by(first, lk).select("*", *_nulls(FOUND), *_nulls(VALUE_TYPES))
         first = first.select(*_contacts(year, as_of, has_register), LEFT)
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
             first.write.mode("overwrite").partitionBy(LEFT).parquet(str(stage))
@@ -292,6 +292,8 @@ def write_contacts(
         cached += paired.cached
         rows = _explained_by(_compared(paired.rows, conf, fields), lk)
         # the value at stake and the register lookups are both chains of small jobs: run side by side
+        # (the value's one-partition setting for a few rows is the session's: the lookups planned
+        # while it holds use it too, which suits their small frames)
         with ThreadPoolExecutor(1) as pool:
             valued = pool.submit(
                 lambda: settled(value_at_stake(spark, paired.lone, national, reference, tables, gconf, people))
@@ -300,7 +302,7 @@ def write_contacts(
                 found, n_found = _lone_lookups(spark, paired.lone, versions, as_of, conf, gconf, cached)
                 rows = rows.join(joinable(found, n_found), "region_row_id", "left")
             else:
-                rows = rows.select("*", *[F.lit(None).cast(t).alias(c) for c, t in FOUND.items()])
+                rows = rows.select("*", *_nulls(FOUND))
             values, n_values = valued.result()
         cached.append(values)
         rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))

@@ -153,12 +153,12 @@ def value_at_stake(
     n_rest = rest.count()
     if n_rest == 0:  # nothing to group
         return _once(in_course)
+    few = n_rest <= FEW_ROWS
     ids = rest.select("region_row_id")
-    born = people(F.broadcast(ids) if n_rest <= FEW_ROWS else ids).select(
+    born = people(F.broadcast(ids) if few else ids).select(
         "region_row_id", F.col("birth_date").alias("r_birth_date"), F.col("sex").alias("r_sex")
     )
     picked = rest
-    few = n_rest <= FEW_ROWS
     rest = rest.join(F.broadcast(born) if few else born, "region_row_id").localCheckpoint()  # each has its own
     picked.unpersist()
     one_partition = {"spark.sql.shuffle.partitions": "1"} if few else {}
