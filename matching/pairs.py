@@ -169,20 +169,20 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
     key = contact_key(*[F.col(c) for c in ("r_kontakt_id", "r_cpr_key", "r_responsible_unit", "r_start_time",
                                            "r_type", "region_row_id")])  # fmt: skip
     lead = F.min("region_row_id").over(Window.partitionBy("_ck"))
-    marked, _ = settled(left_r.select("*", key.alias("_ck")).select("*", lead.alias("_lead")))
+    marked = left_r.select("*", key.alias("_ck")).select("*", lead.alias("_lead")).localCheckpoint()
     cached = [marked]
     is_lead = F.col("region_row_id") == F.col("_lead")
     leads = marked.where(is_lead).select(*R_COLUMNS)
     dups = marked.where(~is_lead).select("region_row_id", F.col("_lead").alias("dup_of"))
-    taken, _ = settled(_mutual_best(_candidates(leads, left_n, rules, same_patient=True), rules.rounds))
+    taken = _mutual_best(_candidates(leads, left_n, rules, same_patient=True), rules.rounds).localCheckpoint()
     cached.append(taken)
     rest_r = leads.join(taken.select("region_row_id"), "region_row_id", "left_anti")
     rest_n = left_n.join(taken.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
-    near, _ = settled(_candidates(rest_r, rest_n, rules, same_patient=False))  # read three times below
+    near = _candidates(rest_r, rest_n, rules, same_patient=False).localCheckpoint()  # read three times below
     cached.append(near)
     near_r = near.groupBy("region_row_id").agg(F.min("n_kontakt_id").alias("near_patient"))
     near_n = near.groupBy("n_kontakt_id").agg(F.min("region_row_id").alias("_near_n"))
-    lone, _ = settled(rest_r.join(near_r, "region_row_id", "left"))
+    lone = rest_r.join(near_r, "region_row_id", "left").localCheckpoint()
     # per region row: its duplicate's lead, its pass-2 pair, its near miss
     r_marks, n_r = settled(
         dups.unionByName(taken.withColumnRenamed("n_kontakt_id", "_pair"), allowMissingColumns=True).unionByName(

@@ -212,7 +212,7 @@ def _lone_lookups(
     unit and start): found, first_reported, deleted_at."""
     no_id = lone.where(F.col("r_kontakt_id").isNull())
     n_no_id = no_id.count()
-    by_patient, _ = settled(
+    by_patient = (
         spark.createDataFrame([], "region_row_id string, register_kontakt_id string")
         if n_no_id == 0  # then the register's patients need not be read
         else resolve_by_patient(
@@ -222,7 +222,7 @@ def _lone_lookups(
             gconf.courses.patient_key_salt,
             few=n_no_id <= BROADCAST_ROWS,
         )
-    )
+    ).localCheckpoint()
     lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
     lone_ids, n_lone = settled(
         lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
@@ -285,8 +285,7 @@ def write_contacts(
         )
         # the second pass, on what the first left
         left_r, left_n = _read_back(left)
-        left_r, _ = settled(left_r)
-        left_n, _ = settled(left_n)
+        left_r, left_n = left_r.localCheckpoint(), left_n.localCheckpoint()
         cached += [left_r, left_n]
         paired = second_pass(left_r, left_n, conf.match)
         cached += paired.cached
