@@ -98,3 +98,21 @@ def test_sql_settings_hold_in_the_block_and_the_earlier_values_return(spark):
     except RuntimeError:
         pass
     assert spark.conf.get("spark.sql.shuffle.partitions") == before
+
+
+def test_a_plan_run_again_is_not_compiled_again(spark):
+    """conf/spark.yaml keeps 1000 compiled classes (Spark's default is 100): a plan of 150 distinct
+    generated stages, run twice, compiles nothing the second time. With the default cache the
+    second run compiled every class again."""
+    from functools import reduce
+
+    compiled = spark._jvm.org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME()
+    # each branch's literal makes its generated source (and class) its own
+    branches = [spark.range(1).select((F.col("id") * 7919 + i).alias("v")) for i in range(150)]
+    plan = reduce(lambda a, b: a.unionAll(b), branches)
+    runs = []
+    for _ in range(2):
+        before = compiled.getCount()
+        assert sorted(r["v"] for r in plan.collect()) == list(range(150))
+        runs.append(compiled.getCount() - before)
+    assert runs[0] >= 150 and runs[1] == 0, runs
