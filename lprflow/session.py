@@ -63,10 +63,12 @@ def get_spark(
             builder = builder.config(key, value)
     spark = builder.getOrCreate()
     if launched_by_submit:
-        # the launcher's explicit settings win; fill only the SQL keys it left unset
+        # the launcher's explicit settings win; fill only the SQL keys it left unset that a running
+        # session can take (a static one, e.g. spark.sql.codegen.cache.maxEntries, is the launcher's:
+        # pass it with --conf, docs/CLUSTER.md)
         submitted = spark.sparkContext.getConf()
         for key, value in conf.items():
-            if key.startswith("spark.sql.") and not submitted.contains(key):
+            if key.startswith("spark.sql.") and not submitted.contains(key) and spark.conf.isModifiable(key):
                 spark.conf.set(key, value)
     spark.sparkContext.setLogLevel(os.environ.get("LPRFLOW_SPARK_LOGLEVEL", "WARN"))
     require_utc_session(spark)
