@@ -35,6 +35,15 @@ def no_time() -> Column:
     return F.lit(None).cast("timestamp")
 
 
+def materialized(df: DataFrame) -> DataFrame:
+    """`df` computed now and kept on the executors (a local checkpoint), as a leaf of the plans built
+    on it. For a small frame that several lookups of a frame builder read (ids, then the rows the
+    ids select): without it each lookup's plan holds the whole plan of `df`, and the result-report
+    frames' plans grew to ~15,000 lines, seconds of analysis per operation. Lost with an executor
+    (as a cached block is); the builder keeps it until the session drops it."""
+    return df.localCheckpoint(eager=True)
+
+
 @dataclass(frozen=True)
 class Frame:
     name: str
