@@ -19,7 +19,7 @@ from pyspark.sql.types import StringType, StructField, StructType, TimestampType
 from expectations.catalogue import RuleMeta
 from expectations.frames.base import Frame
 from expectations.registry import Check
-from lprflow.localtime import local_date, local_month
+from lprflow.localtime import local_date_sql, local_month
 
 ISSUE_COLUMNS = [
     "forloebselement_id",
@@ -53,14 +53,42 @@ _WINDOW_COLUMNS = {
 }
 
 
+def sql_text(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def applies(meta: RuleMeta) -> Column:
-    """Scope and validity-window gate of a rule (true where the rule is in force for the row)."""
-    cond = F.col("_reporter").isin(*sorted(meta.scopes)) if meta.scopes else F.lit(False)
+    """Scope and validity-window gate of a rule (true where the rule is in force for the row).
+
+    One SQL expression: a Column built call by call costs ~10 round trips through the Python–JVM
+    bridge per rule (~1.5 s of a 400-rule run's planning)."""
+    if not meta.scopes:
+        return F.lit(False)
+    terms = [f"`_reporter` IN ({', '.join(sql_text(s) for s in sorted(meta.scopes))})"]
     for key, value in meta.windows.items():
         base, side = key.rsplit("_", 1)
-        c = local_date(F.col(_WINDOW_COLUMNS[base]))
-        cond = cond & ((c >= F.lit(value)) if side == "from" else (c <= F.lit(value)))
-    return cond
+        op = ">=" if side == "from" else "<="
+        terms.append(f"{local_date_sql(_WINDOW_COLUMNS[base])} {op} DATE {sql_text(value.isoformat())}")
+    return F.expr(" AND ".join(terms))
+
+
+def _entry(i: int, check: Check, object_type: str) -> Column:
+    """The issue a row's flag `_c{i}` stands for (null when the row does not break the rule); one SQL
+    expression unless the deadline depends on the row."""
+    object_id = check.object_id or "_object_id"
+    if check.error_by:
+        fields = [
+            F.lit(check.rule_id).alias("rule_id"),
+            F.lit(object_type).alias("object_type"),
+            F.col(object_id).alias("object_id"),
+            check.error_by().alias("issue_error_by"),
+        ]
+        return F.when(F.col(f"_c{i}"), F.struct(*fields))
+    return F.expr(
+        f"CASE WHEN `_c{i}` THEN named_struct('rule_id', {sql_text(check.rule_id)}, 'object_type', "
+        f"{sql_text(object_type)}, 'object_id', `{object_id}`, 'issue_error_by', CAST(NULL AS TIMESTAMP)) END"
+    )
 
 
 @dataclass
@@ -114,18 +142,7 @@ def evaluate(
         )
         result.observations[name] = [checked, broken]
         result.rules_by_frame[name] = keys
-        entries = [
-            F.when(
-                F.col(f"_c{i}"),
-                F.struct(
-                    F.lit(c.rule_id).alias("rule_id"),
-                    F.lit(c.object_type or frame.object_type).alias("object_type"),
-                    (F.col(c.object_id) if c.object_id else F.col("_object_id")).alias("object_id"),
-                    (c.error_by() if c.error_by else F.lit(None).cast("timestamp")).alias("issue_error_by"),
-                ),
-            )
-            for i, c in enumerate(frame_checks)
-        ]
+        entries = [_entry(i, c, c.object_type or frame.object_type) for i, c in enumerate(frame_checks)]
         part = flagged.select(
             F.col("_fe_id").alias("forloebselement_id"),
             F.col("_parent_id").alias("parent_id"),

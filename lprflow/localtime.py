@@ -30,6 +30,12 @@ def local_date(ts: Column) -> Column:
     return F.to_date(F.from_utc_timestamp(ts, zone_name()))
 
 
+def local_date_sql(column: str) -> str:
+    """`local_date` of a column as SQL text (for expressions built as one string)."""
+    zone = zone_name().replace("'", "")
+    return f"to_date(from_utc_timestamp(`{column}`, '{zone}'))"
+
+
 def local_month(ts: Column) -> Column:
     """The Danish calendar month of an instant, as 'yyyy-MM'."""
     return F.date_format(F.from_utc_timestamp(ts, zone_name()), "yyyy-MM")
