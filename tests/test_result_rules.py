@@ -18,6 +18,7 @@ from expectations.rules.result_reports import CHECKS as RESULT_REPORT_CHECKS
 from lprflow.paths import reference_dir
 from tests.drools_shapes import shape
 from tests.result_report_cases import DEADLINE_CASES
+from tests.rule_cases import case
 from tests.test_rules import build_register, run
 
 
@@ -105,3 +106,17 @@ def test_the_result_report_frames_plans_stay_small(spark, reference):
         }
     # chained: 471, 476 and 1,533 lines; now 144, 149 and 101
     assert all(lines < 400 for lines in sizes.values()), sizes
+
+
+def test_without_result_reports_or_triggers_the_frames_plan_nothing(spark, reference):
+    """The materialized result reports and candidate triggers, when empty, are empty local relations:
+    the optimizer drops every join and aggregation above them (and, in a run, every rule condition),
+    so a register without result reports pays nothing to compile the 231 rules."""
+    register = {name: df.limit(0) for name, df in build_register(spark, [case("clean")]).items()}
+    with FrameBuilder(register, reference) as builder:
+        frames = builder.build({"report", "report_result", "trigger"})
+        plans = {
+            name: frames[name].df._jdf.queryExecution().optimizedPlan().toString()
+            for name in ("report", "report_result", "trigger")
+        }
+    assert all(plan.startswith("LocalRelation <empty>") for plan in plans.values()), plans

@@ -40,8 +40,14 @@ def materialized(df: DataFrame) -> DataFrame:
     on it. For a small frame that several lookups of a frame builder read (ids, then the rows the
     ids select): without it each lookup's plan holds the whole plan of `df`, and the result-report
     frames' plans grew to ~15,000 lines, seconds of analysis per operation. Lost with an executor
-    (as a cached block is); the builder keeps it until the session drops it."""
-    return df.localCheckpoint(eager=True)
+    (as a cached block is); the builder keeps it until the session drops it.
+
+    An empty result is returned with a limit of 0, which the optimizer turns into an empty local
+    relation: every join, aggregation and rule condition above it is dropped from the plan, so a
+    register without result reports pays nothing to compile them. (An empty `createDataFrame` would
+    not do: PySpark makes it an RDD whose emptiness the optimizer cannot see.)"""
+    kept = df.localCheckpoint(eager=True)
+    return kept.limit(0) if kept.isEmpty() else kept
 
 
 @dataclass(frozen=True)
