@@ -20,6 +20,7 @@ from expectations.catalogue import RuleMeta
 from expectations.frames.base import Frame
 from expectations.registry import Check
 from lprflow.localtime import local_date_sql, local_month
+from lprflow.sql import sql_string
 
 ISSUE_COLUMNS = [
     "forloebselement_id",
@@ -53,11 +54,6 @@ _WINDOW_COLUMNS = {
 }
 
 
-def sql_text(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
 def applies(meta: RuleMeta) -> Column:
     """Scope and validity-window gate of a rule (true where the rule is in force for the row).
 
@@ -65,11 +61,11 @@ def applies(meta: RuleMeta) -> Column:
     bridge per rule (~1.5 s of a 400-rule run's planning)."""
     if not meta.scopes:
         return F.lit(False)
-    terms = [f"`_reporter` IN ({', '.join(sql_text(s) for s in sorted(meta.scopes))})"]
+    terms = [f"`_reporter` IN ({', '.join(sql_string(s) for s in sorted(meta.scopes))})"]
     for key, value in meta.windows.items():
         base, side = key.rsplit("_", 1)
         op = ">=" if side == "from" else "<="
-        terms.append(f"{local_date_sql(_WINDOW_COLUMNS[base])} {op} DATE {sql_text(value.isoformat())}")
+        terms.append(f"{local_date_sql(_WINDOW_COLUMNS[base])} {op} DATE {sql_string(value.isoformat())}")
     return F.expr(" AND ".join(terms))
 
 
@@ -86,8 +82,8 @@ def _entry(i: int, check: Check, object_type: str) -> Column:
         ]
         return F.when(F.col(f"_c{i}"), F.struct(*fields))
     return F.expr(
-        f"CASE WHEN `_c{i}` THEN named_struct('rule_id', {sql_text(check.rule_id)}, 'object_type', "
-        f"{sql_text(object_type)}, 'object_id', `{object_id}`, 'issue_error_by', CAST(NULL AS TIMESTAMP)) END"
+        f"CASE WHEN `_c{i}` THEN named_struct('rule_id', {sql_string(check.rule_id)}, 'object_type', "
+        f"{sql_string(object_type)}, 'object_id', `{object_id}`, 'issue_error_by', CAST(NULL AS TIMESTAMP)) END"
     )
 
 

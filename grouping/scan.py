@@ -20,11 +20,7 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 
 from grouping.logic import Rule
-
-
-def sql_string(value: str) -> str:
-    """`value` as a Spark SQL string literal."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+from lprflow.sql import sql_string
 
 
 def _has(array: str, value: str) -> str:

@@ -18,6 +18,7 @@ from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F
 
 from lprflow.config import ConfigError, reference_config
+from lprflow.sql import sql_string
 
 
 @cache
@@ -32,8 +33,7 @@ def local_date(ts: Column) -> Column:
 
 def local_date_sql(column: str) -> str:
     """`local_date` of a column as SQL text (for expressions built as one string)."""
-    zone = zone_name().replace("'", "")
-    return f"to_date(from_utc_timestamp(`{column}`, '{zone}'))"
+    return f"to_date(from_utc_timestamp(`{column}`, {sql_string(zone_name())}))"
 
 
 def local_month(ts: Column) -> Column:
