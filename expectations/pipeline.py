@@ -51,7 +51,7 @@ def validate_register(
     """The (lazy) error list of the register state `state` as of `at`: the rules' and integrity
     checks' findings on the current objects, and one integrity finding per set-aside object."""
     metas = {**catalogue, **integrity_metas()}
-    with FrameBuilder(state.tables, reference) as builder:
+    with FrameBuilder(state, reference) as builder:
         checks = run_checks(catalogue, conf)
         result = evaluate(builder.build({c.frame for c in checks}), checks, metas, at, conf.rule_version)
         result.issues = result.issues.unionByName(set_aside_issues(state.set_aside(), conf.rule_version))

@@ -127,6 +127,7 @@ class RegisterState:
     at: dt.datetime | None
     tables: dict[str, DataFrame]
     objects: dict[str, DataFrame] = field(repr=False)
+    versions: dict[str, DataFrame] = field(default_factory=dict, repr=False)
 
     def __enter__(self) -> RegisterState:
         return self
@@ -138,6 +139,33 @@ class RegisterState:
         """Drop the persisted object statuses (call when the job's outputs are written)."""
         for df in self.objects.values():
             df.unpersist()
+
+    def rows_in(self, name: str, column: str, values: DataFrame) -> DataFrame:
+        """The current rows of table `name` whose `column` is among the values of `values`' first
+        column (a small frame, broadcast): `tables[name]` semi-joined on `column`, computed from the
+        versions of the objects it can hold only, so it costs in proportion to them, not to the
+        table (`tables[name]` takes every object's newest version before any filter above it).
+
+        On the object id the versions are filtered before the as-of window, which partitions by
+        that id. On another column an object's column may differ between its versions: every
+        version of each object that has the value in some version is kept, the newest decides, and
+        the filter is applied again to the newest rows."""
+        spec = table(name)
+        wanted = F.broadcast(values.select(F.col(values.columns[0]).alias("_in")).distinct())
+        versions = self.versions[name]
+        rows = versions.join(wanted, versions[column] == wanted["_in"], "left_semi")
+        if self.at is not None:
+            rows = rows.where(F.col("reported_at") <= F.lit(self.at))
+        ids = F.broadcast(rows.select(F.col(spec.key).alias("_in")).distinct())
+        if column != spec.key:
+            rows = versions.join(ids, versions[spec.key] == ids["_in"], "left_semi")
+        status = self.objects[name]
+        live = status.join(ids, status["_id"] == ids["_in"], "left_semi")
+        live = live.where(F.col("status") == "current").select(F.col("_id").alias(spec.key))
+        newest = as_of(rows, name, self.at).join(F.broadcast(live), spec.key, "left_semi")
+        if column != spec.key:
+            newest = newest.join(wanted, newest[column] == wanted["_in"], "left_semi")
+        return newest.select(*spec.columns)
 
     def set_aside(self) -> DataFrame:
         """One row per quarantined object: table, id, reason, the owner that decided it."""
@@ -208,7 +236,7 @@ def register_state(
         # shares its shuffle), kept where the object is current; the join shuffles only the ids
         newest = as_of(versions[name], name, at)
         tables[name] = newest.join(current.hint("shuffle_hash"), spec.key, "left_semi").select(*spec.columns)
-    return RegisterState(at, tables, resolved)
+    return RegisterState(at, tables, resolved, dict(versions))
 
 
 def register_as_of(versions: dict[str, DataFrame], at: dt.datetime | str | None) -> dict[str, DataFrame]:

@@ -158,3 +158,63 @@ def test_accounting_counts_reports_after_the_as_of_time_and_balances(spark):
         assert c["read"] == c["after_as_of"] + c["superseded"] + c["deleted"] + c["quarantined"] + c["current"], name
     with pytest.raises(AccountingError, match="table 'kontakt': 5 rows read but 4 accounted for"):
         state.accounting(versions, {**_read(versions), "kontakt": 5})
+
+
+def _rows_in(state, name: str, column: str, values: list[str], spark) -> dict[str, tuple]:
+    found = state.rows_in(name, column, spark.createDataFrame([(v,) for v in values], "v string"))
+    return {r[f"{name}_id"]: (r["code"], r["kontakt_id"]) for r in found.collect()}
+
+
+def _whole(state, name: str, condition: str) -> dict[str, tuple]:
+    return {r[f"{name}_id"]: (r["code"], r["kontakt_id"]) for r in state.tables[name].where(condition).collect()}
+
+
+def test_rows_in_takes_the_newest_version_of_only_the_objects_it_names(spark):
+    """`rows_in` filters the versions before the as-of window: on a column that changes between
+    versions the newest version still decides, and removals, ties, orphans and later reports
+    apply as they do to the whole table."""
+    t0 = {
+        "kontakt": [dict(kontakt_id="kc", forloebselement_id="f", patient_id="p")],
+        "diagnose": [
+            dict(diagnose_id="moved_away", kontakt_id="ka", code="DA"),  # A, then B at T1
+            dict(diagnose_id="moved_here", kontakt_id="ka", code="DB"),  # B, then A at T1
+            dict(diagnose_id="later", kontakt_id="ka", code="DA"),  # B on kb reported at T2
+            dict(diagnose_id="cascade", kontakt_id="kc", code="DA"),  # its contact removed at T1
+            dict(diagnose_id="gone", kontakt_id="kb", code="DA"),  # removed itself at T1
+            dict(diagnose_id="tied", kontakt_id="kb", code="DA"),  # two versions at T1
+            dict(diagnose_id="orphan", kontakt_id="no-such-contact", code="DA"),
+            dict(diagnose_id="kept", kontakt_id="kb", code="DA"),
+        ],
+    }
+    t1 = {
+        "kontakt": [dict(kontakt_id="kc", forloebselement_id="f", patient_id="p", deleted=True)],
+        "diagnose": [
+            dict(diagnose_id="moved_away", kontakt_id="ka", code="DB"),
+            dict(diagnose_id="moved_here", kontakt_id="ka", code="DA"),
+            dict(diagnose_id="gone", kontakt_id="kb", code="DA", deleted=True),
+            dict(diagnose_id="tied", kontakt_id="kb", code="DA"),
+            dict(diagnose_id="tied", kontakt_id="kb", code="DC"),
+        ],
+    }
+    t2 = {"diagnose": [dict(diagnose_id="later", kontakt_id="kb", code="DB")]}
+    versions = _versions(spark, (_tree(), T0), (t0, T0), (t1, T1), (t2, T2))
+    state = register_state(versions, dt.datetime(2021, 3, 6), persist=True)  # between T1 and T2
+    on_a = {"moved_here": ("DA", "ka"), "later": ("DA", "ka"), "kept": ("DA", "kb")}
+    assert _whole(state, "diagnose", "code = 'DA'") == on_a
+    assert _rows_in(state, "diagnose", "code", ["DA"], spark) == on_a
+    assert _rows_in(state, "diagnose", "code", ["DB", "DC"], spark) == {"moved_away": ("DB", "ka")}
+    by_id = ["moved_away", "later", "cascade", "gone", "tied", "orphan", "kept", "d2", "no-such-id"]
+    assert _rows_in(state, "diagnose", "diagnose_id", by_id, spark) == {
+        "moved_away": ("DB", "ka"),
+        "later": ("DA", "ka"),
+        "kept": ("DA", "kb"),
+        "d2": (None, "kb"),
+    }
+    state = register_state(versions, AT, persist=True)  # after T2: "later" moved to kb with code B
+    assert _rows_in(state, "diagnose", "code", ["DA"], spark) == {"moved_here": ("DA", "ka"), "kept": ("DA", "kb")}
+    assert _rows_in(state, "diagnose", "kontakt_id", ["kb"], spark) == _whole(state, "diagnose", "kontakt_id = 'kb'")
+    assert _rows_in(state, "diagnose", "kontakt_id", ["kb"], spark) == {
+        "kept": ("DA", "kb"),
+        "d2": (None, "kb"),
+        "later": ("DB", "kb"),
+    }

@@ -28,6 +28,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from lprflow.reference import Reference
+from lprflow.state import RegisterState
 
 
 def no_time() -> Column:
@@ -119,10 +120,14 @@ def code_rows(df: DataFrame, keep: list, arrays: dict[str, str]) -> DataFrame:
 
 
 class Lookups:
-    """The reference joins of one run and the contact context, persisted once for every frame."""
+    """The reference joins of one run and the contact context, persisted once for every frame.
 
-    def __init__(self, register: dict[str, DataFrame], reference: Reference) -> None:
-        self.r = register
+    `register` is the register state (its current tables, and `rows_in` from the versions) or, in
+    tests, a dict of current tables."""
+
+    def __init__(self, register: RegisterState | dict[str, DataFrame], reference: Reference) -> None:
+        self._state = register if isinstance(register, RegisterState) else None
+        self.r = register.tables if isinstance(register, RegisterState) else register
         self.code_info = F.broadcast(reference.code_info)
         self._sor = F.broadcast(
             reference.sor_units.select("sor_id", "valid_from", "valid_to", "gaps", "psychiatric", "hospital_id")
@@ -179,9 +184,21 @@ class Lookups:
         )
         return df.join(info, df[src] == info[f"{attr}__id"], "left").drop(f"{attr}__id")
 
-    def fe_base(self) -> DataFrame:
-        """Per forløbselement: fe_id, fe_start, fe_end, fe_reporter, fe_unit."""
-        return self.r["forloebselement"].select(
+    def rows_in(self, name: str, column: str, values: DataFrame) -> DataFrame:
+        """The current rows of table `name` whose `column` is among the values of `values`' first
+        column (a small frame, broadcast): `RegisterState.rows_in`, in proportion to the rows found;
+        on a dict of current tables, a semi join."""
+        if self._state is not None:
+            return self._state.rows_in(name, column, values)
+        wanted = F.broadcast(values.select(F.col(values.columns[0]).alias("_in")).distinct())
+        df = self.r[name]
+        return df.join(wanted, df[column] == wanted["_in"], "left_semi")
+
+    def fe_base(self, fe: DataFrame | None = None, *keep: str) -> DataFrame:
+        """Per forløbselement (of `fe`, rows of the forløbselement table; default all): fe_id,
+        fe_start, fe_end, fe_reporter, fe_unit, and `fe`'s columns named in `keep`."""
+        return (self.r["forloebselement"] if fe is None else fe).select(
+            *keep,
             F.col("forloebselement_id").alias("fe_id"),
             F.col("start_time").alias("fe_start"),
             F.col("end_time").alias("fe_end"),

@@ -20,12 +20,13 @@ from expectations.frames.result_reports import report_frame, report_result_frame
 from expectations.frames.results import result_report_frame, resultat_frame
 from expectations.result_rules import load_result_rules, trigger_lists
 from lprflow.reference import Reference
+from lprflow.state import RegisterState
 
 
 class FrameBuilder:
     """Every evaluation frame, by name; a context manager that releases what it persisted."""
 
-    def __init__(self, register: dict[str, DataFrame], reference: Reference) -> None:
+    def __init__(self, register: RegisterState | dict[str, DataFrame], reference: Reference) -> None:
         self.look = Lookups(register, reference)
 
     def __enter__(self) -> FrameBuilder:

@@ -21,9 +21,12 @@ tktype_in__contact_end, tprio_in__period, tprio_in__contact_end, r_in__period, r
 r_in__trigger_start; a result: r_id, r_type, r_value, r_lists, r_int, r_dec, r_dt_ok, and its
 type's rtype__from, rtype__to, rtype__gaps; res_types, res_tags.
 
-The register's big tables are only scanned and filtered here (semi joins against broadcast id sets,
-narrow selects); the joins and aggregations run on the result reports and the few candidate
-triggers, so the cost follows the number of result reports, not the register's size. Those two
+The register's big tables are only scanned and filtered here: `Lookups.rows_in` keeps the versions
+of the objects named by a broadcast set of ids or codes and takes the as-of state of those alone
+(as-of state of the whole table, then a filter, cost a window over every contact, diagnosis,
+procedure and forløbselement per lookup: 60-140 s per frame at scale 1.0). The joins and
+aggregations run on the result reports and the few candidate triggers, so the cost follows the
+number of result reports, not the register's size. Those two
 small sets (the current result reports; the candidate triggers) are materialized first
 (`base.materialized`), and every lookup takes its ids from them or from another lookup, never from
 a frame already joined with a lookup: chained that way, each step held the whole plan before it
@@ -38,20 +41,29 @@ import functools
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from expectations.columns import lists_at, lists_within
+from expectations.columns import day, lists_during, lists_on
 from expectations.frames.base import Frame, Lookups, materialized, std
 
 DATETIME_FORMAT = "yyyyMMddHHmmssZ"  # LPR3's value format of a date-time result (RDB07: YYYYMMDDhhmmss+-ZZzz)
 
 
-def _in_lists(prefix: str, anchors: dict[str, tuple[Column, Column | None]]) -> list[Column]:
+def _in_lists(prefix: str, anchors: dict[str, tuple[str, str | None]]) -> list[Column]:
     """`{prefix}_in__{anchor}`: the lists the `{prefix}__lists` code is in at each anchor (a period
-    when the anchor has an end, else a day), computed once per row for every rule."""
+    when the anchor has an end, else a day; named by columns of Danish days, see `_days`), computed
+    once per row for every rule."""
     lists = F.col(f"{prefix}__lists")
     return [
-        (lists_within(lists, start, end) if end is not None else lists_at(lists, start)).alias(f"{prefix}_in__{name}")
-        for name, (start, end) in anchors.items()
+        (lists_during(lists, F.col(s), F.col(e)) if e is not None else lists_on(lists, F.col(s))).alias(
+            f"{prefix}_in__{name}"
+        )
+        for name, (s, e) in anchors.items()
     ]
+
+
+def _days(**instants: str) -> list[Column]:
+    """`_d_{name}`: the Danish day of each instant column, once per row (the list lambdas then
+    compare dates instead of converting the instant once per list)."""
+    return [day(F.col(c)).alias(f"_d_{name}") for name, c in instants.items()]
 
 
 def _tags(items: str, lists: str) -> Column:
@@ -60,7 +72,9 @@ def _tags(items: str, lists: str) -> Column:
 
 
 def _semi(df: DataFrame, key: str, ids: DataFrame, id_col: str) -> DataFrame:
-    """The rows of a (big) table whose `key` is among `ids` (small, broadcast): a scan, no shuffle."""
+    """The rows of `df` whose `key` is among `ids` (small, broadcast). For the result reports' own
+    tables (results, result reports), whose whole as-of state is in proportion to the result
+    reports; a lookup into another table goes through `Lookups.rows_in`."""
     small = F.broadcast(ids.select(F.col(id_col).alias("_semi_id")).distinct())
     return df.join(small, df[key] == small["_semi_id"], "left_semi")
 
@@ -71,9 +85,9 @@ def _none(dtype: str) -> Column:
 
 def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
     """Every object a report names as its trigger, in one shape (t_*), from the register's tables."""
-    r = look.r
+    trigger_ids = ids.select("trigger_id")
     ts, s = "timestamp", "string"
-    d = _semi(r["diagnose"], "diagnose_id", ids, "trigger_id").select(
+    d = look.rows_in("diagnose", "diagnose_id", trigger_ids).select(
         F.lit("diagnose").alias("t_kind"),
         F.col("diagnose_id").alias("t_id"),
         F.col("code").alias("t_code"),
@@ -83,7 +97,7 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
         _none(ts).alias("t_start"),
         _none(ts).alias("t_time"),
     )
-    k = _semi(r["kontakt"], "kontakt_id", ids, "trigger_id").select(
+    k = look.rows_in("kontakt", "kontakt_id", trigger_ids).select(
         F.lit("kontakt").alias("t_kind"),
         F.col("kontakt_id").alias("t_id"),
         F.col("reason").alias("t_code"),
@@ -93,7 +107,7 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
         F.col("start_time").alias("t_start"),
         _none(ts).alias("t_time"),
     )
-    p = _semi(r["procedure"], "procedure_id", ids, "trigger_id").select(
+    p = look.rows_in("procedure", "procedure_id", trigger_ids).select(
         F.lit("procedure").alias("t_kind"),
         F.col("procedure_id").alias("t_id"),
         F.col("code").alias("t_code"),
@@ -103,7 +117,7 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
         F.col("start_time").alias("t_start"),
         _none(ts).alias("t_time"),
     )
-    fe = _semi(r["forloebselement"], "forloebselement_id", ids, "trigger_id").select(
+    fe = look.rows_in("forloebselement", "forloebselement_id", trigger_ids).select(
         F.lit("forloebselement").alias("t_kind"),
         F.col("forloebselement_id").alias("t_id"),
         _none(s).alias("t_code"),
@@ -113,7 +127,7 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
         F.col("start_time").alias("t_start"),
         _none(ts).alias("t_time"),
     )
-    m = _semi(r["forloebsmarkoer"], "forloebsmarkoer_id", ids, "trigger_id").select(
+    m = look.rows_in("forloebsmarkoer", "forloebsmarkoer_id", trigger_ids).select(
         F.lit("forloebsmarkoer").alias("t_kind"),
         F.col("forloebsmarkoer_id").alias("t_id"),
         F.col("code").alias("t_code"),
@@ -129,7 +143,7 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
 def _contacts(look: Lookups, ids: DataFrame, key: str) -> DataFrame:
     """The contacts whose id is in `ids`' `key` column: _k_id, their forløbselement (k_fe), period,
     unit, type and priority (k_start, k_end, k_unit, t_ktype, t_prio)."""
-    return _semi(look.r["kontakt"], "kontakt_id", ids, key).select(
+    return look.rows_in("kontakt", "kontakt_id", ids.select(key)).select(
         F.col("kontakt_id").alias("_k_id"),
         F.col("forloebselement_id").alias("k_fe"),
         F.col("responsible_unit").alias("k_unit"),
@@ -173,17 +187,28 @@ def report_frame(look: Lookups) -> Frame:
     t = _contacts_of(look, _trigger_rows(look, base), "t_kontakt")
     t = look.codes(t, {"t_code": "tcode", "t_art": "tart", "t_ktype": "tktype", "t_prio": "tprio"})
     res = _results(look, base)
-    fe = _semi(look.fe_base(), "fe_id", base, "forloebselement_id")
+    fe = look.fe_base(look.rows_in("forloebselement", "forloebselement_id", base.select("forloebselement_id")))
     ri = base.join(t, (base["trigger_type"] == t["t_kind"]) & (base["trigger_id"] == t["t_id"]), "left")
     ri = ri.join(res, ri["resultatindberetning_id"] == res["res_ri_id"], "left").drop("res_ri_id")
     ri = ri.withColumn("res", F.coalesce("res", F.array().cast(res.schema["res"].dataType)))
     ri = look.unit(look.codes(ri, {"name": "name", "status": "status"}), "responsible_unit", "ru")
     ri = ri.join(fe, ri["forloebselement_id"] == fe["fe_id"], "left")
-    cs, ce, k_end = F.col("cause_start_time"), F.col("cause_end_time"), F.col("k_end")
-    anchors = {"period": (cs, ce), "start": (cs, None), "end": (ce, None), "contact_end": (k_end, None)}
-    anchors["trigger_start"] = (F.col("t_start"), None)
+    days = _days(cs="cause_start_time", ce="cause_end_time", kend="k_end", tstart="t_start")
+    # computed once, before the list lambdas: `report_result` reads the same rows, and each frame
+    # computes only the lists its rules name (the optimizer prunes the rest)
+    ri = materialized(ri.select("*", *days))
+    anchors = {
+        "period": ("_d_cs", "_d_ce"),
+        "start": ("_d_cs", None),
+        "end": ("_d_ce", None),
+        "contact_end": ("_d_kend", None),
+        "trigger_start": ("_d_tstart", None),
+    }
     res = F.transform(
-        "res", lambda x: x.withField("in_period", lists_within(x["lists"], cs, ce)).withField("tag", x["type"])
+        "res",
+        lambda x: x.withField("in_period", lists_during(x["lists"], F.col("_d_cs"), F.col("_d_ce"))).withField(
+            "tag", x["type"]
+        ),
     )
     ri = ri.withColumn("res", res)
     ri = ri.select(
@@ -212,7 +237,6 @@ def report_result_frame(report: Frame) -> Frame:
     df = df.select(
         "*", *[F.col(f"r.{f}").alias(f"r_{f}") for f in ("id", "type", "value", "lists", "int", "dec", "dt_ok")]
     )
-    cs, ce = F.col("cause_start_time"), F.col("cause_end_time")
     df = df.select(
         *[c for c in df.columns if c not in ("_object_id", "_parent_id", "r")],
         *[F.col(f"r.type_{f}").alias(f"rtype__{f}") for f in ("from", "to", "gaps")],
@@ -221,7 +245,8 @@ def report_result_frame(report: Frame) -> Frame:
         F.col("resultatindberetning_id").alias("_parent_id"),
     )
     df = df.select(
-        "*", *_in_lists("r", {"period": (cs, ce), "start": (cs, None), "trigger_start": (F.col("t_start"), None)})
+        "*",
+        *_in_lists("r", {"period": ("_d_cs", "_d_ce"), "start": ("_d_cs", None), "trigger_start": ("_d_tstart", None)}),
     )
     return Frame("report_result", "resultat", df)
 
@@ -232,15 +257,14 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]]) -> Frame:
     r = look.r
     listed = look.code_info.select("code", F.map_keys("lists").alias("names"))
 
-    def in_lists(df: DataFrame, col: str, names: list[str]) -> DataFrame:
+    def in_lists(name: str, col: str, names: list[str]) -> DataFrame:
         codes = listed.where(F.arrays_overlap("names", F.array(*map(F.lit, names) or [F.lit("")])))
-        codes = F.broadcast(codes.select(F.col("code").alias("_listed")))
-        return df.join(codes, df[col] == codes["_listed"], "left_semi")
+        return look.rows_in(name, col, codes.select("code"))
 
     s = "string"
     parts = []
     if lists.get("diagnose"):
-        d = in_lists(r["diagnose"], "code", lists["diagnose"]).select(
+        d = in_lists("diagnose", "code", lists["diagnose"]).select(
             F.lit("diagnose").alias("t_kind"),
             F.col("diagnose_id").alias("t_id"),
             F.col("code").alias("t_code"),
@@ -252,7 +276,7 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]]) -> Frame:
         )
         parts.append(d)
     if lists.get("kontakt"):
-        k = in_lists(r["kontakt"], "reason", lists["kontakt"]).select(
+        k = in_lists("kontakt", "reason", lists["kontakt"]).select(
             F.lit("kontakt").alias("t_kind"),
             F.col("kontakt_id").alias("t_id"),
             F.col("reason").alias("t_code"),
@@ -264,7 +288,7 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]]) -> Frame:
         )
         parts.append(k)
     if lists.get("procedure"):
-        p = in_lists(r["procedure"], "code", lists["procedure"]).select(
+        p = in_lists("procedure", "code", lists["procedure"]).select(
             F.lit("procedure").alias("t_kind"),
             F.col("procedure_id").alias("t_id"),
             F.col("code").alias("t_code"),
@@ -280,17 +304,14 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]]) -> Frame:
     # so the plan grows with the number of lookups, not exponentially with their chain
     k = _contacts(look, found, "t_kontakt")
     fe_ids = found.select(F.col("t_fe").alias("_fe")).unionByName(k.select(F.col("k_fe").alias("_fe")))
-    fe = _semi(look.fe_base(), "fe_id", fe_ids, "_fe")
-    pat = _semi(r["forloebselement"], "forloebselement_id", fe_ids, "_fe").select(
-        F.col("forloebselement_id").alias("_pfe"), F.col("patient_id").alias("_pid")
-    )
-    born = _semi(r["patient"], "patient_id", pat, "_pid").select(F.col("patient_id").alias("_bp"), "birth_date")
-    pat = pat.join(born, pat["_pid"] == born["_bp"], "left").select("_pfe", "birth_date")
+    fe_rows = look.rows_in("forloebselement", "forloebselement_id", fe_ids)
+    born = look.rows_in("patient", "patient_id", fe_rows.select("patient_id"))
+    born = born.select(F.col("patient_id").alias("_bp"), "birth_date")
+    fe = look.fe_base(fe_rows.join(born, fe_rows["patient_id"] == born["_bp"], "left"), "birth_date")
     ri = _semi(r["resultatindberetning"], "trigger_id", found, "t_id")
     t = found.join(k, found["t_kontakt"] == k["_k_id"], "left").drop("_k_id")
     t = t.withColumn("t_fe", F.coalesce("t_fe", "k_fe")).drop("k_fe")
     t = t.join(fe, t["t_fe"] == fe["fe_id"], "left")
-    t = t.join(pat, t["t_fe"] == pat["_pfe"], "left").drop("_pfe")
     ri = look.codes(ri, {"status": "status"})
     reports = ri.groupBy(F.col("trigger_type").alias("_rk"), F.col("trigger_id").alias("_rt")).agg(
         F.collect_list(
@@ -299,26 +320,28 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]]) -> Frame:
                 F.col("status__lists").alias("status_lists"),
                 F.col("cause_start_time").alias("start"),
                 F.col("cause_end_time").alias("end"),
+                day(F.col("cause_start_time")).alias("start_day"),
+                day(F.col("cause_end_time")).alias("end_day"),
             )
         ).alias("reports")
     )
     t = t.join(reports, (t["t_kind"] == reports["_rk"]) & (t["t_id"] == reports["_rt"]), "left").drop("_rk", "_rt")
     t = t.withColumn("reports", F.coalesce("reports", F.array().cast(reports.schema["reports"].dataType)))
     t = look.codes(t, {"t_code": "tcode", "t_ktype": "tktype", "t_prio": "tprio"})
-    k_start, k_end = F.col("k_start"), F.col("k_end")
+    t = t.select("*", *_days(kstart="k_start", kend="k_end", tstart="t_start"))
     anchors = {
-        "contact_period": (k_start, k_end),
-        "contact_end": (k_end, None),
-        "trigger_start": (F.col("t_start"), None),
+        "contact_period": ("_d_kstart", "_d_kend"),
+        "contact_end": ("_d_kend", None),
+        "trigger_start": ("_d_tstart", None),
     }
 
     def statuses(x: Column) -> Column:
         sl = x["status_lists"]
         return (
-            x.withField("status_in__period", lists_within(sl, x["start"], x["end"]))
-            .withField("status_in__start", lists_at(sl, x["start"]))
-            .withField("status_in__end", lists_at(sl, x["end"]))
-            .withField("status_in__contact_end", lists_at(sl, k_end))
+            x.withField("status_in__period", lists_during(sl, x["start_day"], x["end_day"]))
+            .withField("status_in__start", lists_on(sl, x["start_day"]))
+            .withField("status_in__end", lists_on(sl, x["end_day"]))
+            .withField("status_in__contact_end", lists_on(sl, F.col("_d_kend")))
         )
 
     t = t.withColumn("reports", F.transform("reports", statuses))
