@@ -66,7 +66,7 @@ def _days(**instants: str) -> list[Column]:
     return [day(F.col(c)).alias(f"_d_{name}") for name, c in instants.items()]
 
 
-def _tags(items: str, lists: str) -> Column:
+def _tags(items: Column | str, lists: str) -> Column:
     """`name|list` for every item of an array of structs and every list it is in (array lookups)."""
     return F.flatten(F.transform(items, lambda x: F.transform(x[lists], lambda n: F.concat(x["tag"], F.lit("|"), n))))
 
@@ -181,10 +181,15 @@ def _results(look: Lookups, reports: DataFrame) -> DataFrame:
     return res.groupBy(F.col("resultatindberetning_id").alias("res_ri_id")).agg(F.collect_list(item).alias("res"))
 
 
-def report_frame(look: Lookups) -> Frame:
-    """Frame `report` (see the module docstring)."""
-    base = materialized(look.r["resultatindberetning"])
-    t = _contacts_of(look, _trigger_rows(look, base), "t_kontakt")
+def current_reports(look: Lookups) -> DataFrame:
+    """The current result reports, materialized: the rows of `report` and the reports `trigger` finds."""
+    return materialized(look.r["resultatindberetning"])
+
+
+def report_frame(look: Lookups, base: DataFrame) -> Frame:
+    """Frame `report` (see the module docstring) of the current result reports `base`."""
+    # materialized: the contacts' lookup takes its ids from these rows and joins them
+    t = _contacts_of(look, materialized(_trigger_rows(look, base)), "t_kontakt")
     t = look.codes(t, {"t_code": "tcode", "t_art": "tart", "t_ktype": "tktype", "t_prio": "tprio"})
     res = _results(look, base)
     fe = look.fe_base(look.rows_in("forloebselement", "forloebselement_id", base.select("forloebselement_id")))
@@ -204,18 +209,19 @@ def report_frame(look: Lookups) -> Frame:
         "contact_end": ("_d_kend", None),
         "trigger_start": ("_d_tstart", None),
     }
-    res = F.transform(
+    # `res` stays as read (`report_result` explodes it); the lists of each result over the cause
+    # period are computed only where a rule reads `res_tags`
+    tagged = F.transform(
         "res",
-        lambda x: x.withField("in_period", lists_during(x["lists"], F.col("_d_cs"), F.col("_d_ce"))).withField(
-            "tag", x["type"]
+        lambda x: F.struct(
+            x["type"].alias("tag"), lists_during(x["lists"], F.col("_d_cs"), F.col("_d_ce")).alias("in_period")
         ),
     )
-    ri = ri.withColumn("res", res)
     ri = ri.select(
         "*",
         *[c for p in ("name", "status", "tcode", "tart", "tktype", "tprio") for c in _in_lists(p, anchors)],
         F.transform("res", lambda x: x["type"]).alias("res_types"),
-        _tags("res", "in_period").alias("res_tags"),
+        _tags(tagged, "in_period").alias("res_tags"),
     )
     df = std(
         ri,
@@ -251,10 +257,10 @@ def report_result_frame(report: Frame) -> Frame:
     return Frame("report_result", "resultat", df)
 
 
-def trigger_frame(look: Lookups, lists: dict[str, list[str]]) -> Frame:
-    """Frame `trigger`: the candidate triggers of the requirement rules. `lists` maps a trigger
-    kind (diagnose, kontakt, procedure) to the code lists the rules name for it."""
-    r = look.r
+def trigger_frame(look: Lookups, lists: dict[str, list[str]], reports: DataFrame) -> Frame:
+    """Frame `trigger`: the candidate triggers of the requirement rules, with the current result
+    reports (`reports`) each triggered. `lists` maps a trigger kind (diagnose, kontakt, procedure)
+    to the code lists the rules name for it."""
     listed = look.code_info.select("code", F.map_keys("lists").alias("names"))
 
     def in_lists(name: str, col: str, names: list[str]) -> DataFrame:
@@ -302,13 +308,14 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]]) -> Frame:
     found = materialized(functools.reduce(DataFrame.unionByName, parts))
     # every lookup's id set comes from `found` or another lookup, never from the joined result,
     # so the plan grows with the number of lookups, not exponentially with their chain
-    k = _contacts(look, found, "t_kontakt")
+    # materialized, as the next lookup takes its ids from them and the frame joins them
+    k = materialized(_contacts(look, found, "t_kontakt"))
     fe_ids = found.select(F.col("t_fe").alias("_fe")).unionByName(k.select(F.col("k_fe").alias("_fe")))
-    fe_rows = look.rows_in("forloebselement", "forloebselement_id", fe_ids)
+    fe_rows = materialized(look.rows_in("forloebselement", "forloebselement_id", fe_ids))
     born = look.rows_in("patient", "patient_id", fe_rows.select("patient_id"))
     born = born.select(F.col("patient_id").alias("_bp"), "birth_date")
     fe = look.fe_base(fe_rows.join(born, fe_rows["patient_id"] == born["_bp"], "left"), "birth_date")
-    ri = _semi(r["resultatindberetning"], "trigger_id", found, "t_id")
+    ri = _semi(reports, "trigger_id", found, "t_id")
     t = found.join(k, found["t_kontakt"] == k["_k_id"], "left").drop("_k_id")
     t = t.withColumn("t_fe", F.coalesce("t_fe", "k_fe")).drop("k_fe")
     t = t.join(fe, t["t_fe"] == fe["fe_id"], "left")
