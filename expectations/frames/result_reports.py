@@ -26,12 +26,15 @@ of the objects named by a broadcast set of ids or codes and takes the as-of stat
 (as-of state of the whole table, then a filter, cost a window over every contact, diagnosis,
 procedure and forløbselement per lookup: 60-140 s per frame at scale 1.0). The joins and
 aggregations run on the result reports and the few candidate triggers, so the cost follows the
-number of result reports, not the register's size. Those two
-small sets (the current result reports; the candidate triggers) are materialized first
-(`base.materialized`), and every lookup takes its ids from them or from another lookup, never from
-a frame already joined with a lookup: chained that way, each step held the whole plan before it
-twice and the trigger frame's analysed plan reached 14,818 lines (521 now), seconds of analysis
-per operation and ~80 stages to run.
+number of result reports, not the register's size. Those two small sets (the current result
+reports; the candidate triggers) are materialized first (`base.materialized`), and every lookup
+takes its ids from them or from another lookup, never from a frame already joined with a lookup:
+chained that way, each step held the whole plan before it twice and the trigger frame's analysed
+plan reached 14,818 lines (521 then), seconds of analysis per operation and ~80 stages to run.
+A set that feeds both a lookup's ids and a join (the reports' triggers, the triggers' contacts and
+forløbselementer) is materialized too, and so are the result reports joined with everything they
+look up, which `report` and `report_result` both read: a plan computes nothing twice. The list
+lambdas come after that point, so each frame computes only the lists its rules read.
 """
 
 from __future__ import annotations
