@@ -80,15 +80,11 @@ def lists_contain_within(lists: Column, list_name: str, start: Column | str, end
     )
 
 
-def lists_at(lists: Column, ts: Column | str) -> Column:
-    """The names of the lists in a code-list map that contain the code on the day of ts (an array;
-    computed once per row, so a rule's list test is an array lookup, not a lambda of its own)."""
-    return lists_on(lists, day(_c(ts)))
-
-
 def lists_on(lists: Column, d: Column) -> Column:
-    """`lists_at` of a day (a date column). Spark evaluates the lambda without generated code, once
-    per list of the code: give it a day computed once per row, not an instant it converts each time."""
+    """The names of the lists in a code-list map that contain the code on day `d` (an array;
+    computed once per row, so a rule's list test is an array lookup, not a lambda of its own).
+    Spark evaluates the lambda without generated code, once per list of the code: give it a day
+    computed once per row (a date column), not an instant it converts each time."""
 
     def member(v: Column) -> Column:
         return (
@@ -100,13 +96,9 @@ def lists_on(lists: Column, d: Column) -> Column:
     return F.transform(F.filter(F.map_entries(lists), lambda x: member(x["value"])), lambda x: x["key"])
 
 
-def lists_within(lists: Column, start: Column | str, end: Column | str) -> Column:
-    """The names of the lists that contain the code on some day of start..end (see lists_at)."""
-    return lists_during(lists, day(_c(start)), day(_c(end)))
-
-
 def lists_during(lists: Column, s: Column, e_: Column) -> Column:
-    """`lists_within` of two days (date columns; see `lists_on`)."""
+    """The names of the lists that contain the code on some day of s..e_ (date columns; an open end
+    means 'still going'; see `lists_on`)."""
 
     def member(v: Column) -> Column:
         return (

@@ -46,6 +46,13 @@ class AccountingError(RuntimeError):
     """Rows read and rows accounted for differ: the register changed while it was read."""
 
 
+def semi_in(df: DataFrame, column: str, values: DataFrame) -> DataFrame:
+    """The rows of `df` whose `column` is among the values of `values`' first column (a small frame,
+    broadcast: a scan of `df`, no shuffle)."""
+    wanted = F.broadcast(values.select(F.col(values.columns[0]).alias("_in")).distinct())
+    return df.join(wanted, df[column] == wanted["_in"], "left_semi")
+
+
 def _newest(versions: DataFrame, name: str, at: dt.datetime | None) -> DataFrame:
     """Per object reported by `at`: its newest version's narrow columns, the number of its versions
     and the number of versions at the newest report time."""
@@ -127,7 +134,7 @@ class RegisterState:
     at: dt.datetime | None
     tables: dict[str, DataFrame]
     objects: dict[str, DataFrame] = field(repr=False)
-    versions: dict[str, DataFrame] = field(default_factory=dict, repr=False)
+    versions: dict[str, DataFrame] = field(repr=False)
 
     def __enter__(self) -> RegisterState:
         return self
@@ -151,20 +158,17 @@ class RegisterState:
         version of each object that has the value in some version is kept, the newest decides, and
         the filter is applied again to the newest rows."""
         spec = table(name)
-        wanted = F.broadcast(values.select(F.col(values.columns[0]).alias("_in")).distinct())
         versions = self.versions[name]
-        rows = versions.join(wanted, versions[column] == wanted["_in"], "left_semi")
+        rows = semi_in(versions, column, values)
         if self.at is not None:
             rows = rows.where(F.col("reported_at") <= F.lit(self.at))
-        ids = F.broadcast(rows.select(F.col(spec.key).alias("_in")).distinct())
+        ids = rows.select(spec.key)
         if column != spec.key:
-            rows = versions.join(ids, versions[spec.key] == ids["_in"], "left_semi")
-        status = self.objects[name]
-        live = status.join(ids, status["_id"] == ids["_in"], "left_semi")
-        live = live.where(F.col("status") == "current").select(F.col("_id").alias(spec.key))
-        newest = as_of(rows, name, self.at).join(F.broadcast(live), spec.key, "left_semi")
+            rows = semi_in(versions, spec.key, ids)
+        live = semi_in(self.objects[name], "_id", ids).where(F.col("status") == "current")
+        newest = semi_in(as_of(rows, name, self.at), spec.key, live.select("_id"))
         if column != spec.key:
-            newest = newest.join(wanted, newest[column] == wanted["_in"], "left_semi")
+            newest = semi_in(newest, column, values)
         return newest.select(*spec.columns)
 
     def set_aside(self) -> DataFrame:

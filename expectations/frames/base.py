@@ -28,7 +28,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from lprflow.reference import Reference
-from lprflow.state import RegisterState
+from lprflow.state import RegisterState, semi_in
 
 
 def no_time() -> Column:
@@ -190,9 +190,7 @@ class Lookups:
         on a dict of current tables, a semi join."""
         if self._state is not None:
             return self._state.rows_in(name, column, values)
-        wanted = F.broadcast(values.select(F.col(values.columns[0]).alias("_in")).distinct())
-        df = self.r[name]
-        return df.join(wanted, df[column] == wanted["_in"], "left_semi")
+        return semi_in(self.r[name], column, values)
 
     def fe_base(self, fe: DataFrame | None = None, *keep: str) -> DataFrame:
         """Per forløbselement (of `fe`, rows of the forløbselement table; default all): fe_id,

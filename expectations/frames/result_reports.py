@@ -46,6 +46,7 @@ from pyspark.sql import functions as F
 
 from expectations.columns import day, lists_during, lists_on
 from expectations.frames.base import Frame, Lookups, materialized, std
+from lprflow.state import semi_in
 
 DATETIME_FORMAT = "yyyyMMddHHmmssZ"  # LPR3's value format of a date-time result (RDB07: YYYYMMDDhhmmss+-ZZzz)
 
@@ -72,14 +73,6 @@ def _days(**instants: str) -> list[Column]:
 def _tags(items: Column | str, lists: str) -> Column:
     """`name|list` for every item of an array of structs and every list it is in (array lookups)."""
     return F.flatten(F.transform(items, lambda x: F.transform(x[lists], lambda n: F.concat(x["tag"], F.lit("|"), n))))
-
-
-def _semi(df: DataFrame, key: str, ids: DataFrame, id_col: str) -> DataFrame:
-    """The rows of `df` whose `key` is among `ids` (small, broadcast). For the result reports' own
-    tables (results, result reports), whose whole as-of state is in proportion to the result
-    reports; a lookup into another table goes through `Lookups.rows_in`."""
-    small = F.broadcast(ids.select(F.col(id_col).alias("_semi_id")).distinct())
-    return df.join(small, df[key] == small["_semi_id"], "left_semi")
 
 
 def _none(dtype: str) -> Column:
@@ -165,7 +158,8 @@ def _contacts_of(look: Lookups, df: DataFrame, key: str) -> DataFrame:
 
 def _results(look: Lookups, reports: DataFrame) -> DataFrame:
     """Per report: its results as an array of structs (res_ri_id, res)."""
-    res = _semi(look.r["resultat"], "resultatindberetning_id", reports, "resultatindberetning_id")
+    # the results' own table: its whole as-of state is in proportion to the result reports
+    res = semi_in(look.r["resultat"], "resultatindberetning_id", reports.select("resultatindberetning_id"))
     res = look.codes(res, {"value": "rvalue", "type": "rtype"})
     value = F.trim(F.col("value"))
     item = F.struct(
@@ -318,7 +312,7 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]], reports: DataFrame
     born = look.rows_in("patient", "patient_id", fe_rows.select("patient_id"))
     born = born.select(F.col("patient_id").alias("_bp"), "birth_date")
     fe = look.fe_base(fe_rows.join(born, fe_rows["patient_id"] == born["_bp"], "left"), "birth_date")
-    ri = _semi(reports, "trigger_id", found, "t_id")
+    ri = semi_in(reports, "trigger_id", found.select("t_id"))
     t = found.join(k, found["t_kontakt"] == k["_k_id"], "left").drop("_k_id")
     t = t.withColumn("t_fe", F.coalesce("t_fe", "k_fe")).drop("k_fe")
     t = t.join(fe, t["t_fe"] == fe["fe_id"], "left")
