@@ -51,15 +51,32 @@ def in_list_at(attr: str, list_name: str, ts: Column | str) -> Column:
 
 def lists_contain_at(lists: Column, list_name: str, ts: Column | str) -> Column:
     """A code-list map (name → membership span) contains list_name on the day of ts."""
-    d = day(_c(ts))
-    m = F.element_at(lists, F.lit(list_name))
-    return F.coalesce(
-        m.isNotNull()
-        & (m["valid_from"].isNull() | (m["valid_from"] <= d))
-        & (m["valid_to"].isNull() | (m["valid_to"] >= d))
-        & ~in_gap(m["gaps"], d),
-        F.lit(False),
+    return listed_on(lists, list_name, day(_c(ts)))
+
+
+def _on(v: Column, d: Column) -> Column:
+    """A membership span (struct<valid_from, valid_to, gaps>) holds on day d."""
+    return (
+        (v["valid_from"].isNull() | (v["valid_from"] <= d))
+        & (v["valid_to"].isNull() | (v["valid_to"] >= d))
+        & ~in_gap(v["gaps"], d)
     )
+
+
+def _during(v: Column, s: Column, e_: Column) -> Column:
+    """A membership span holds on some day of s..e_ (an open or missing end: 'still going')."""
+    return (
+        (v["valid_to"].isNull() | s.isNull() | (v["valid_to"] >= s))
+        & (v["valid_from"].isNull() | e_.isNull() | (v["valid_from"] <= e_))
+        & ~gap_covers(v["gaps"], s, e_)
+    )
+
+
+def listed_on(lists: Column, list_name: str, d: Column) -> Column:
+    """A code-list map contains list_name on day `d` (a date column): a lookup, no lambda, so a
+    rule's list test is generated code evaluated only where the rule's other conditions hold."""
+    m = F.element_at(lists, F.lit(list_name))
+    return F.coalesce(m.isNotNull() & _on(m, d), F.lit(False))
 
 
 def in_list_within(attr: str, list_name: str, start: Column | str, end: Column | str) -> Column:
@@ -69,45 +86,27 @@ def in_list_within(attr: str, list_name: str, start: Column | str, end: Column |
 
 def lists_contain_within(lists: Column, list_name: str, start: Column | str, end: Column | str) -> Column:
     """A code-list map contains list_name on some day of start..end (an open end: 'still going')."""
-    s, e_ = day(_c(start)), day(_c(end))
+    return listed_during(lists, list_name, day(_c(start)), day(_c(end)))
+
+
+def listed_during(lists: Column, list_name: str, s: Column, e_: Column) -> Column:
+    """A code-list map contains list_name on some day of s..e_ (date columns; see `listed_on`)."""
     m = F.element_at(lists, F.lit(list_name))
-    return F.coalesce(
-        m.isNotNull()
-        & (m["valid_to"].isNull() | s.isNull() | (m["valid_to"] >= s))
-        & (m["valid_from"].isNull() | e_.isNull() | (m["valid_from"] <= e_))
-        & ~gap_covers(m["gaps"], s, e_),
-        F.lit(False),
-    )
+    return F.coalesce(m.isNotNull() & _during(m, s, e_), F.lit(False))
 
 
 def lists_on(lists: Column, d: Column) -> Column:
-    """The names of the lists in a code-list map that contain the code on day `d` (an array;
-    computed once per row, so a rule's list test is an array lookup, not a lambda of its own).
+    """The names of the lists in a code-list map that contain the code on day `d` (an array).
     Spark evaluates the lambda without generated code, once per list of the code: give it a day
-    computed once per row (a date column), not an instant it converts each time."""
-
-    def member(v: Column) -> Column:
-        return (
-            (v["valid_from"].isNull() | (v["valid_from"] <= d))
-            & (v["valid_to"].isNull() | (v["valid_to"] >= d))
-            & ~in_gap(v["gaps"], d)
-        )
-
-    return F.transform(F.filter(F.map_entries(lists), lambda x: member(x["value"])), lambda x: x["key"])
+    computed once per row (a date column), not an instant it converts each time; a rule that tests
+    one list reads `listed_on` instead."""
+    return F.transform(F.filter(F.map_entries(lists), lambda x: _on(x["value"], d)), lambda x: x["key"])
 
 
 def lists_during(lists: Column, s: Column, e_: Column) -> Column:
-    """The names of the lists that contain the code on some day of s..e_ (date columns; an open end
-    means 'still going'; see `lists_on`)."""
-
-    def member(v: Column) -> Column:
-        return (
-            (v["valid_to"].isNull() | s.isNull() | (v["valid_to"] >= s))
-            & (v["valid_from"].isNull() | e_.isNull() | (v["valid_from"] <= e_))
-            & ~gap_covers(v["gaps"], s, e_)
-        )
-
-    return F.transform(F.filter(F.map_entries(lists), lambda x: member(x["value"])), lambda x: x["key"])
+    """The names of the lists that contain the code on some day of s..e_ (date columns; see
+    `lists_on`)."""
+    return F.transform(F.filter(F.map_entries(lists), lambda x: _during(x["value"], s, e_)), lambda x: x["key"])
 
 
 def not_in_list_at(attr: str, list_name: str, ts: Column | str) -> Column:

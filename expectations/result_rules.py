@@ -193,3 +193,14 @@ def trigger_lists(rules: list[ResultRule]) -> dict[str, list[str]]:
             out.setdefault(kind, [])
             out[kind] += [n for n in rule.lists if n not in out[kind]]
     return out
+
+
+def result_tags(rules: list[ResultRule]) -> list[tuple[str, str]]:
+    """The (result type, code list) pairs of the rules' `TYPE in list` conditions on another result
+    (the report frame's `res_tags`)."""
+    out: list[tuple[str, str]] = []
+    for rule in rules:
+        for c in rule.when_result:
+            if c.op == "in" and (c.type, c.operand) not in out:
+                out.append((c.type, c.operand))
+    return out

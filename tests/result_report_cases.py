@@ -274,6 +274,8 @@ HAND_CASES: list[Case] = [
     # an incomplete injury report: its status is no result-report status, so it is not complete
     case("h15_b", set_(RI, "ri", status="ATA1"), expect=[(RI, "ri", "15.b"), (K, "k", "RAA05.1")]),
     case("h15_c", set_(RI, "ri", responsible_unit="1082019900000"), expect=[(RI, "ri", "15.c")]),
+    # a report without a name is not the injury report the contact requires (Drools: navn == "RAA05")
+    case("hraa05_1_nameless", set_(RI, "ri", name=None), expect=[(K, "k", "RAA05.1")]),
     case(
         "h16_01",
         *_qv("forloebselement", "fe", name="ZZ0149", results=[("DR539", "x")]),

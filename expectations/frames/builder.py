@@ -18,7 +18,7 @@ from expectations.frames.locations_payments import interval_aggregates, ophold_f
 from expectations.frames.procedures import procedure_base, procedure_codes_frame, procedure_frame
 from expectations.frames.result_reports import current_reports, report_frame, report_result_frame, trigger_frame
 from expectations.frames.results import result_report_frame, resultat_frame
-from expectations.result_rules import load_result_rules, trigger_lists
+from expectations.result_rules import load_result_rules, result_tags, trigger_lists
 from lprflow.reference import Reference
 from lprflow.state import RegisterState
 
@@ -69,8 +69,7 @@ class FrameBuilder:
             patient_frame(look),
         ]
         if needed is None or needed & {"report", "report_result", "trigger"}:
-            reports = current_reports(look)
-            report = report_frame(look, reports)
-            lists = trigger_lists(load_result_rules())
-            frames += [report, report_result_frame(report), trigger_frame(look, lists, reports)]
+            rules, reports = load_result_rules(), current_reports(look)
+            report = report_frame(look, reports, result_tags(rules))
+            frames += [report, report_result_frame(look, report), trigger_frame(look, trigger_lists(rules), reports)]
         return {f.name: f for f in frames}

@@ -4,22 +4,23 @@
                  code/SOR lookups (name__*, status__*, ru__*), its cause period, what triggered it
                  (t_*: code, role, art, times, the contact's period, type and priority, with
                  tcode__*, tart__*, tktype__*, tprio__*) and its results (`res`: id, type, value,
-                 the value's code lists, the value as integer, decimal and date-time, the type's validity)
+                 time, the value as integer, decimal and date-time, and its tags: TYPE|list for
+                 each list the value is in over the cause period)
   report_result  one row per result (r_*), with its report's columns (the `report` frame exploded)
+                 and its value's and type's code lookups (r__*, rtype__*)
   trigger        the objects that may require a report (diagnoses, contacts, procedures whose
                  code is in a list a requirement rule names), with the reports they triggered
-                 (`reports`: name, status lists) and what the rules ask of them (k_start, k_end,
-                 t_ktype, t_prio, birth_date)
+                 (`reports`: name, status lists; `report_names`; `report_status`: name|anchor|list
+                 for each list a report's status is in at the anchor: period, start, end,
+                 contact_end) and what the rules ask of them (k_start, k_end, t_ktype, t_prio,
+                 birth_date)
 
 Columns made by name patterns (for a grep): name__from, name__to, name__gaps, name__lists,
 status__from, status__to, status__gaps, status__lists, ru__from, ru__to, ru__gaps, ru__known,
-ru__psych, ru__hospital, tcode__lists, tart__lists, tktype__lists, tprio__lists; the lists a code is
-in at an anchor: name_in__period, status_in__period, status_in__start, status_in__end,
-status_in__contact_end, tcode_in__period, tcode_in__start, tcode_in__contact_period,
-tcode_in__contact_end, tcode_in__trigger_start, tart_in__period, tktype_in__period,
-tktype_in__contact_end, tprio_in__period, tprio_in__contact_end, r_in__period, r_in__start,
-r_in__trigger_start; a result: r_id, r_type, r_value, r_lists, r_int, r_dec, r_dt_ok, and its
-type's rtype__from, rtype__to, rtype__gaps; res_types, res_tags.
+ru__psych, ru__hospital, tcode__lists, tart__lists, tktype__lists, tprio__lists; the Danish days
+of the time anchors: _d_cs, _d_ce, _d_kend, _d_tstart (report), _d_kstart, _d_kend, _d_tstart
+(trigger), named by ANCHOR_DAYS; a result: r_id, r_type, r_value, r_int, r_dec, r_dt_ok, its value's r__from,
+r__to, r__gaps, r__lists and its type's rtype__from, rtype__to, rtype__gaps; res_types, res_tags.
 
 The register's big tables are only scanned and filtered here: `Lookups.rows_in` keeps the versions
 of the objects named by a broadcast set of ids or codes and takes the as-of state of those alone
@@ -33,8 +34,14 @@ chained that way, each step held the whole plan before it twice and the trigger 
 plan reached 14,818 lines (521 then), seconds of analysis per operation and ~80 stages to run.
 A set that feeds both a lookup's ids and a join (the reports' triggers, the triggers' contacts and
 forløbselementer) is materialized too, and so are the result reports joined with everything they
-look up, which `report` and `report_result` both read: a plan computes nothing twice. The list
-lambdas come after that point, so each frame computes only the lists its rules read.
+look up, which `report` and `report_result` both read: a plan computes nothing twice.
+
+A rule tests a code list at an anchor with a lookup in the code's list map at the anchor's day
+(`columns.listed_on`/`listed_during`), generated code evaluated only where the rule's other
+conditions hold (its report name, its result type). Computing every list a code is in at every
+anchor for every row instead (lambdas, which Spark interprets) cost most of the evaluation: the
+1.94 M results of scale 1.0 at three anchors each. Lambdas remain only over the few reports of a
+trigger (`report_status`).
 """
 
 from __future__ import annotations
@@ -44,35 +51,29 @@ import functools
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from expectations.columns import day, lists_during, lists_on
+from expectations.columns import day, listed_during, lists_during, lists_on
 from expectations.frames.base import Frame, Lookups, materialized, std
 from lprflow.state import semi_in
 
 DATETIME_FORMAT = "yyyyMMddHHmmssZ"  # LPR3's value format of a date-time result (RDB07: YYYYMMDDhhmmss+-ZZzz)
 
 
-def _in_lists(prefix: str, anchors: dict[str, tuple[str, str | None]]) -> list[Column]:
-    """`{prefix}_in__{anchor}`: the lists the `{prefix}__lists` code is in at each anchor (a period
-    when the anchor has an end, else a day; named by columns of Danish days, see `_days`), computed
-    once per row for every rule."""
-    lists = F.col(f"{prefix}__lists")
-    return [
-        (lists_during(lists, F.col(s), F.col(e)) if e is not None else lists_on(lists, F.col(s))).alias(
-            f"{prefix}_in__{name}"
-        )
-        for name, (s, e) in anchors.items()
-    ]
+# the Danish days (`_days`) each time anchor of the rules reads on the frames: (first, last) for a
+# period, (day, None) for a day (expectations/rules/result_reports.py tests a list at an anchor)
+ANCHOR_DAYS: dict[str, tuple[str, str | None]] = {
+    "period": ("_d_cs", "_d_ce"),
+    "start": ("_d_cs", None),
+    "end": ("_d_ce", None),
+    "contact_end": ("_d_kend", None),
+    "contact_period": ("_d_kstart", "_d_kend"),
+    "trigger_start": ("_d_tstart", None),
+}
 
 
 def _days(**instants: str) -> list[Column]:
-    """`_d_{name}`: the Danish day of each instant column, once per row (the list lambdas then
+    """`_d_{name}`: the Danish day of each instant column, once per row (the list tests then
     compare dates instead of converting the instant once per list)."""
     return [day(F.col(c)).alias(f"_d_{name}") for name, c in instants.items()]
-
-
-def _tags(items: Column | str, lists: str) -> Column:
-    """`name|list` for every item of an array of structs and every list it is in (array lookups)."""
-    return F.flatten(F.transform(items, lambda x: F.transform(x[lists], lambda n: F.concat(x["tag"], F.lit("|"), n))))
 
 
 def _none(dtype: str) -> Column:
@@ -156,26 +157,42 @@ def _contacts_of(look: Lookups, df: DataFrame, key: str) -> DataFrame:
     return df.join(k, df[key] == k["_k_id"], "left").drop("_k_id")
 
 
-def _results(look: Lookups, reports: DataFrame) -> DataFrame:
-    """Per report: its results as an array of structs (res_ri_id, res)."""
+def _results(look: Lookups, reports: DataFrame, tags: list[tuple[str, str]]) -> DataFrame:
+    """Per report (res_ri_id): its results as an array of narrow structs (`res`), their types
+    (`res_types`) and `res_tags`: "TYPE|list" for each (type, list) of `tags` (the pairs the rules
+    ask about) that a result has with its value in the list over the report's cause period. The
+    tags are computed on each result's row before the aggregation (lookups, no lambda), so
+    `collect_list` gathers names, not the values' code-list maps; `report_result` looks the value's
+    and type's codes up again on its exploded rows (a broadcast join)."""
+    periods = F.broadcast(
+        reports.select(
+            F.col("resultatindberetning_id").alias("_ri"),
+            day(F.col("cause_start_time")).alias("_d_cs"),
+            day(F.col("cause_end_time")).alias("_d_ce"),
+        )
+    )
     # the results' own table: its whole as-of state is in proportion to the result reports
-    res = semi_in(look.r["resultat"], "resultatindberetning_id", reports.select("resultatindberetning_id"))
-    res = look.codes(res, {"value": "rvalue", "type": "rtype"})
+    res = look.r["resultat"]
+    res = res.join(periods, res["resultatindberetning_id"] == periods["_ri"], "inner")
+    res = look.codes(res, {"value": "rvalue"})
+    lists, s, e = F.col("rvalue__lists"), F.col("_d_cs"), F.col("_d_ce")
+    tagged = [F.when((F.col("type") == t) & listed_during(lists, n, s, e), F.lit(f"{t}|{n}")) for t, n in tags]
     value = F.trim(F.col("value"))
     item = F.struct(
         F.col("resultat_id").alias("id"),
         F.col("type").alias("type"),
         F.col("value").alias("value"),
         F.col("time").alias("time"),
-        F.col("rvalue__lists").alias("lists"),
         F.when(value.rlike(r"^[+-]?\d+$"), value.try_cast("long")).alias("int"),
         F.when(value.rlike(r"^[+-]?(\d+\.?\d*|\.\d+)$"), value.try_cast("double")).alias("dec"),
         F.try_to_timestamp(value, F.lit(DATETIME_FORMAT)).isNotNull().alias("dt_ok"),
-        F.col("rtype__from").alias("type_from"),
-        F.col("rtype__to").alias("type_to"),
-        F.col("rtype__gaps").alias("type_gaps"),
     )
-    return res.groupBy(F.col("resultatindberetning_id").alias("res_ri_id")).agg(F.collect_list(item).alias("res"))
+    res = res.select("*", item.alias("_item"), F.array_compact(F.array(*tagged)).cast("array<string>").alias("_tags"))
+    return res.groupBy(F.col("resultatindberetning_id").alias("res_ri_id")).agg(
+        F.collect_list("_item").alias("res"),
+        F.collect_list("type").alias("res_types"),
+        F.flatten(F.collect_list("_tags")).alias("res_tags"),
+    )
 
 
 def current_reports(look: Lookups) -> DataFrame:
@@ -183,43 +200,25 @@ def current_reports(look: Lookups) -> DataFrame:
     return materialized(look.r["resultatindberetning"])
 
 
-def report_frame(look: Lookups, base: DataFrame) -> Frame:
-    """Frame `report` (see the module docstring) of the current result reports `base`."""
+def report_frame(look: Lookups, base: DataFrame, tags: list[tuple[str, str]]) -> Frame:
+    """Frame `report` (see the module docstring) of the current result reports `base`; `tags`: the
+    (result type, code list) pairs the rules ask about (`res_tags`)."""
     # materialized: the contacts' lookup takes its ids from these rows and joins them
     t = _contacts_of(look, materialized(_trigger_rows(look, base)), "t_kontakt")
     t = look.codes(t, {"t_code": "tcode", "t_art": "tart", "t_ktype": "tktype", "t_prio": "tprio"})
-    res = _results(look, base)
+    res = _results(look, base, tags)
     fe = look.fe_base(look.rows_in("forloebselement", "forloebselement_id", base.select("forloebselement_id")))
     ri = base.join(t, (base["trigger_type"] == t["t_kind"]) & (base["trigger_id"] == t["t_id"]), "left")
     ri = ri.join(res, ri["resultatindberetning_id"] == res["res_ri_id"], "left").drop("res_ri_id")
-    ri = ri.withColumn("res", F.coalesce("res", F.array().cast(res.schema["res"].dataType)))
+    ri = ri.select(
+        *[c for c in ri.columns if c not in ("res", "res_types", "res_tags")],
+        *[F.coalesce(c, F.array().cast(res.schema[c].dataType)).alias(c) for c in ("res", "res_types", "res_tags")],
+    )
     ri = look.unit(look.codes(ri, {"name": "name", "status": "status"}), "responsible_unit", "ru")
     ri = ri.join(fe, ri["forloebselement_id"] == fe["fe_id"], "left")
     days = _days(cs="cause_start_time", ce="cause_end_time", kend="k_end", tstart="t_start")
-    # computed once, before the list lambdas: `report_result` reads the same rows, and each frame
-    # computes only the lists its rules name (the optimizer prunes the rest)
+    # computed once: `report_result` reads the same rows; the rules test lists at these days
     ri = materialized(ri.select("*", *days))
-    anchors = {
-        "period": ("_d_cs", "_d_ce"),
-        "start": ("_d_cs", None),
-        "end": ("_d_ce", None),
-        "contact_end": ("_d_kend", None),
-        "trigger_start": ("_d_tstart", None),
-    }
-    # `res` stays as read (`report_result` explodes it); the lists of each result over the cause
-    # period are computed only where a rule reads `res_tags`
-    tagged = F.transform(
-        "res",
-        lambda x: F.struct(
-            x["type"].alias("tag"), lists_during(x["lists"], F.col("_d_cs"), F.col("_d_ce")).alias("in_period")
-        ),
-    )
-    ri = ri.select(
-        "*",
-        *[c for p in ("name", "status", "tcode", "tart", "tktype", "tprio") for c in _in_lists(p, anchors)],
-        F.transform("res", lambda x: x["type"]).alias("res_types"),
-        _tags(tagged, "in_period").alias("res_tags"),
-    )
     df = std(
         ri,
         object_id="resultatindberetning_id",
@@ -234,23 +233,17 @@ def report_frame(look: Lookups, base: DataFrame) -> Frame:
     return Frame("report", "resultatindberetning", df)
 
 
-def report_result_frame(report: Frame) -> Frame:
-    """Frame `report_result`: the `report` frame with one row per result (r_* from `res`)."""
+def report_result_frame(look: Lookups, report: Frame) -> Frame:
+    """Frame `report_result`: the `report` frame with one row per result (r_* from `res`), the
+    value's and the type's codes looked up on these rows (r__*, rtype__*)."""
     df = report.df.select("*", F.explode("res").alias("r"))
     df = df.select(
-        "*", *[F.col(f"r.{f}").alias(f"r_{f}") for f in ("id", "type", "value", "lists", "int", "dec", "dt_ok")]
-    )
-    df = df.select(
         *[c for c in df.columns if c not in ("_object_id", "_parent_id", "r")],
-        *[F.col(f"r.type_{f}").alias(f"rtype__{f}") for f in ("from", "to", "gaps")],
-        F.col("r.lists").alias("r__lists"),
-        F.col("r_id").alias("_object_id"),
+        *[F.col(f"r.{f}").alias(f"r_{f}") for f in ("id", "type", "value", "int", "dec", "dt_ok")],
+        F.col("r.id").alias("_object_id"),
         F.col("resultatindberetning_id").alias("_parent_id"),
     )
-    df = df.select(
-        "*",
-        *_in_lists("r", {"period": ("_d_cs", "_d_ce"), "start": ("_d_cs", None), "trigger_start": ("_d_tstart", None)}),
-    )
+    df = look.codes(df, {"r_value": "r", "r_type": "rtype"})
     return Frame("report_result", "resultat", df)
 
 
@@ -322,8 +315,6 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]], reports: DataFrame
             F.struct(
                 F.col("name").alias("name"),
                 F.col("status__lists").alias("status_lists"),
-                F.col("cause_start_time").alias("start"),
-                F.col("cause_end_time").alias("end"),
                 day(F.col("cause_start_time")).alias("start_day"),
                 day(F.col("cause_end_time")).alias("end_day"),
             )
@@ -333,23 +324,32 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]], reports: DataFrame
     t = t.withColumn("reports", F.coalesce("reports", F.array().cast(reports.schema["reports"].dataType)))
     t = look.codes(t, {"t_code": "tcode", "t_ktype": "tktype", "t_prio": "tprio"})
     t = t.select("*", *_days(kstart="k_start", kend="k_end", tstart="t_start"))
-    anchors = {
-        "contact_period": ("_d_kstart", "_d_kend"),
-        "contact_end": ("_d_kend", None),
-        "trigger_start": ("_d_tstart", None),
+
+    # once per row, so a rule's test is an array lookup, not a lambda over the reports of its own:
+    # the reports' names, and `name|anchor|list` for every list each report's status is in at
+    # each anchor (a report's tags are distinct, so counting a tag counts reports); without nulls,
+    # so a report without a name is not the report a rule asks for (Drools: navn == "RAA05" is false)
+    status_at = {
+        "period": lambda x: lists_during(x["status_lists"], x["start_day"], x["end_day"]),
+        "start": lambda x: lists_on(x["status_lists"], x["start_day"]),
+        "end": lambda x: lists_on(x["status_lists"], x["end_day"]),
+        "contact_end": lambda x: lists_on(x["status_lists"], F.col("_d_kend")),
     }
 
-    def statuses(x: Column) -> Column:
-        sl = x["status_lists"]
-        return (
-            x.withField("status_in__period", lists_during(sl, x["start_day"], x["end_day"]))
-            .withField("status_in__start", lists_on(sl, x["start_day"]))
-            .withField("status_in__end", lists_on(sl, x["end_day"]))
-            .withField("status_in__contact_end", lists_on(sl, F.col("_d_kend")))
+    def status_tags(x: Column) -> Column:
+        # the prefix is bound outside the lambda: F.transform passes the index to a second parameter
+        def tagged(lists: Column, prefix: Column) -> Column:
+            return F.transform(lists, lambda n: F.concat(prefix, n))
+
+        return F.flatten(
+            F.array(*[tagged(lists(x), F.concat(x["name"], F.lit(f"|{a}|"))) for a, lists in status_at.items()])
         )
 
-    t = t.withColumn("reports", F.transform("reports", statuses))
-    t = t.select("*", *[c for p in ("tcode", "tktype", "tprio") for c in _in_lists(p, anchors)])
+    t = t.select(
+        "*",
+        F.array_compact(F.transform("reports", lambda x: x["name"])).alias("report_names"),
+        F.array_compact(F.flatten(F.transform("reports", status_tags))).alias("report_status"),
+    )
     df = std(
         t,
         object_id="t_id",

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-from expectations.columns import col, day, not_valid_within, outside_valid
+from expectations.columns import col, day, listed_during, listed_on, not_valid_within, outside_valid
+from expectations.frames.result_reports import ANCHOR_DAYS
 from expectations.registry import Check
 from expectations.result_rules import Bounds, ResultCondition, ResultRule, load_result_rules
 
@@ -38,9 +39,14 @@ def _any(conds: list[Column]) -> Column:
 
 
 def _in(prefix: str, anchor: str, names: tuple[str, ...]) -> Column:
-    """The `prefix` code is in one of the lists `names` at the anchor: a lookup in the frame's
-    `{prefix}_in__{anchor}` array (expectations/frames/result_reports.py computes it once per row)."""
-    return F.arrays_overlap(col(f"{prefix}_in__{anchor}"), F.array(*[F.lit(n) for n in names]))
+    """The `prefix` code is in one of the lists `names` at the anchor: a lookup in its code-list map
+    at the Danish days the frame computed for the anchor (ANCHOR_DAYS), evaluated only where the
+    rule's other conditions hold (no lambda, no list computed for every row)."""
+    first, last = ANCHOR_DAYS[anchor]
+    lists = col(f"{prefix}__lists")
+    if last is None:
+        return _any([listed_on(lists, n, col(first)) for n in names])
+    return _any([listed_during(lists, n, col(first), col(last)) for n in names])
 
 
 def _times(anchor: str) -> tuple[Column, Column]:
@@ -120,12 +126,17 @@ def _outside(value: Column, b: Bounds) -> Column:
     return _any(conds)
 
 
+def _times_in(array: str, value: str) -> Column:
+    """How many times `value` is in the array column (array operations, no lambda)."""
+    return F.size(col(array)) - F.size(F.array_remove(col(array), value))
+
+
 def _count(types: tuple[str, ...]) -> Column:
-    """How many results of the report have one of the types (array operations, no lambda)."""
-    rest = col("res_types")
-    for t in types:
-        rest = F.array_remove(rest, t)
-    return F.size(col("res_types")) - F.size(rest)
+    """How many results of the report have one of the types."""
+    n = F.lit(0)
+    for t in dict.fromkeys(types):
+        n = n + _times_in("res_types", t)
+    return n
 
 
 def _trigger_matches(rule: ResultRule) -> Column:
@@ -204,18 +215,15 @@ def _deadline(rule: ResultRule) -> Column:
 def _trigger_condition(rule: ResultRule) -> Callable[[], Column]:
     def cond() -> Column:
         kind = "diagnose" if rule.trigger in ("aktionsdiagnose", "bidiagnose") else rule.trigger
-        found = F.array_contains(F.transform("reports", lambda x: x["name"]), rule.report)
-        status_in = f"status_in__{rule.status_anchor or 'period'}"
-
-        def complete(x: Column) -> Column:
-            return F.array_contains(x[status_in], rule.when_status)
-
+        found = F.array_contains(col("report_names"), rule.report)
+        # a report named so whose status is in the list at the anchor (the frame's `report_status`)
+        complete = f"{rule.report}|{rule.status_anchor or 'period'}|{rule.when_status}"
         if rule.shape == "report_required":
             missing = ~found
         elif rule.shape == "complete_report_required":
-            missing = ~F.exists("reports", lambda x: (x["name"] == rule.report) & complete(x))
-        else:  # report_missing_or_incomplete
-            missing = ~found | F.exists("reports", lambda x: (x["name"] == rule.report) & ~complete(x))
+            missing = ~F.array_contains(col("report_status"), complete)
+        else:  # report_missing_or_incomplete: none, or one that is not complete
+            missing = ~found | (_times_in("report_names", rule.report) > _times_in("report_status", complete))
         cond = (
             (col("t_kind") == kind)
             & _trigger_role(rule)
