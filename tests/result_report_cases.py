@@ -276,6 +276,8 @@ HAND_CASES: list[Case] = [
     case("h15_c", set_(RI, "ri", responsible_unit="1082019900000"), expect=[(RI, "ri", "15.c")]),
     # a report without a name is not the injury report the contact requires (Drools: navn == "RAA05")
     case("hraa05_1_nameless", set_(RI, "ri", name=None), expect=[(K, "k", "RAA05.1")]),
+    # nor is a result without a type the result a rule requires
+    case("hraa05_rda61_untyped", set_(R, "r61", type=None), expect=[(RI, "ri", "RAA05.RDA61")]),
     case(
         "h16_01",
         *_qv("forloebselement", "fe", name="ZZ0149", results=[("DR539", "x")]),
