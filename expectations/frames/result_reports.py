@@ -4,8 +4,9 @@
                  code/SOR lookups (name__*, status__*, ru__*), its cause period, what triggered it
                  (t_*: code, role, art, times, the contact's period, type and priority, with
                  tcode__*, tart__*, tktype__*, tprio__*) and its results (`res`: id, type, value,
-                 time, the value as integer, decimal and date-time, and its tags: TYPE|list for
-                 each list the value is in over the cause period)
+                 time, the value as integer, decimal and date-time; `res_types`, a result without
+                 a type having none; `res_tags`: TYPE|list for each pair the rules ask about where
+                 a result of the type has its value in the list over the cause period)
   report_result  one row per result (r_*), with its report's columns (the `report` frame exploded)
                  and its value's and type's code lookups (r__*, rtype__*)
   trigger        the objects that may require a report (diagnoses, contacts, procedures whose
