@@ -27,6 +27,7 @@ every column, so all consumers of a table share its shuffle) kept by a semi join
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import reduce
 
@@ -51,6 +52,24 @@ def semi_in(df: DataFrame, column: str, values: DataFrame) -> DataFrame:
     broadcast: a scan of `df`, no shuffle)."""
     wanted = F.broadcast(values.select(F.col(values.columns[0]).alias("_in")).distinct())
     return df.join(wanted, df[column] == wanted["_in"], "left_semi")
+
+
+def any_in(df: DataFrame, wanted: Mapping[str, DataFrame]) -> DataFrame:
+    """The rows of `df` where some column of `wanted` is among the values of its frame's first
+    column (`semi_in` for one column; for several, one scan of `df` with a broadcast left join per
+    column, each set distinct so no row is repeated)."""
+    if len(wanted) == 1:
+        ((column, values),) = wanted.items()
+        return semi_in(df, column, values)
+    found = []
+    for i, (column, values) in enumerate(wanted.items()):
+        flag = f"_in{i}"
+        known = F.broadcast(
+            values.select(F.col(values.columns[0]).alias(flag)).where(F.col(flag).isNotNull()).distinct()
+        )
+        df = df.join(known, df[column] == known[flag], "left")
+        found.append(F.col(flag).isNotNull())
+    return df.where(reduce(Column.__or__, found)).drop(*[f"_in{i}" for i in range(len(wanted))])
 
 
 def _newest(versions: DataFrame, name: str, at: dt.datetime | None) -> DataFrame:
@@ -147,28 +166,30 @@ class RegisterState:
         for df in self.objects.values():
             df.unpersist()
 
-    def rows_in(self, name: str, column: str, values: DataFrame) -> DataFrame:
-        """The current rows of table `name` whose `column` is among the values of `values`' first
-        column (a small frame, broadcast): `tables[name]` semi-joined on `column`, computed from the
-        versions of the objects it can hold only, so it costs in proportion to them, not to the
-        table (`tables[name]` takes every object's newest version before any filter above it).
+    def rows_in(self, name: str, wanted: Mapping[str, DataFrame]) -> DataFrame:
+        """The current rows of table `name` where some column of `wanted` is among the values of its
+        frame's first column (small frames, broadcast): `tables[name]` filtered by `any_in`,
+        computed from the versions of the objects it can hold only, so it costs in proportion to
+        them, not to the table (`tables[name]` takes every object's newest version before any
+        filter above it). Several columns are one lookup: one scan of the versions for all of them.
 
-        On the object id the versions are filtered before the as-of window, which partitions by
-        that id. On another column an object's column may differ between its versions: every
-        version of each object that has the value in some version is kept, the newest decides, and
-        the filter is applied again to the newest rows."""
+        On the object id alone the versions are filtered before the as-of window, which partitions
+        by that id. On another column an object's column may differ between its versions: every
+        version of each object that has a value in some version is kept (a second scan, by id),
+        the newest decides, and the filter is applied again to the newest rows."""
         spec = table(name)
         versions = self.versions[name]
-        rows = semi_in(versions, column, values)
+        rows = any_in(versions, wanted)
         if self.at is not None:
             rows = rows.where(F.col("reported_at") <= F.lit(self.at))
         ids = rows.select(spec.key)
-        if column != spec.key:
+        by_id = set(wanted) == {spec.key}
+        if not by_id:
             rows = semi_in(versions, spec.key, ids)
         live = semi_in(self.objects[name], "_id", ids).where(F.col("status") == "current")
         newest = semi_in(as_of(rows, name, self.at), spec.key, live.select("_id"))
-        if column != spec.key:
-            newest = semi_in(newest, column, values)
+        if not by_id:
+            newest = any_in(newest, wanted)
         return newest.select(*spec.columns)
 
     def set_aside(self) -> DataFrame:

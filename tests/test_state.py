@@ -160,8 +160,9 @@ def test_accounting_counts_reports_after_the_as_of_time_and_balances(spark):
         state.accounting(versions, {**_read(versions), "kontakt": 5})
 
 
-def _rows_in(state, name: str, column: str, values: list[str], spark) -> dict[str, tuple]:
-    found = state.rows_in(name, column, spark.createDataFrame([(v,) for v in values], "v string"))
+def _rows_in(state, name: str, column: str, values: list[str], spark, **more: list[str]) -> dict[str, tuple]:
+    wanted = {c: spark.createDataFrame([(v,) for v in vs], "v string") for c, vs in {column: values, **more}.items()}
+    found = state.rows_in(name, wanted)
     return {r[f"{name}_id"]: (r["code"], r["kontakt_id"]) for r in found.collect()}
 
 
@@ -210,7 +211,21 @@ def test_rows_in_takes_the_newest_version_of_only_the_objects_it_names(spark):
         "kept": ("DA", "kb"),
         "d2": (None, "kb"),
     }
+    # several columns are one lookup: an object is found by its id whatever its code, or by its code
+    assert _rows_in(state, "diagnose", "code", ["DA"], spark, diagnose_id=["moved_away", "gone"]) == {
+        **on_a,
+        "moved_away": ("DB", "ka"),
+    }
     state = register_state(versions, AT, persist=True)  # after T2: "later" moved to kb with code B
+    three = _rows_in(state, "diagnose", "code", ["DA"], spark, diagnose_id=["later"], kontakt_id=["ka"])
+    assert three == _whole(state, "diagnose", "code = 'DA' OR diagnose_id = 'later' OR kontakt_id = 'ka'")
+    assert three == {
+        "moved_here": ("DA", "ka"),
+        "kept": ("DA", "kb"),
+        "later": ("DB", "kb"),
+        "moved_away": ("DB", "ka"),
+        "d1": (None, "ka"),
+    }
     assert _rows_in(state, "diagnose", "code", ["DA"], spark) == {"moved_here": ("DA", "ka"), "kept": ("DA", "kb")}
     assert _rows_in(state, "diagnose", "kontakt_id", ["kb"], spark) == _whole(state, "diagnose", "kontakt_id = 'kb'")
     assert _rows_in(state, "diagnose", "kontakt_id", ["kb"], spark) == {

@@ -21,6 +21,7 @@ SOR unit column.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pyspark import StorageLevel
@@ -28,7 +29,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from lprflow.reference import Reference
-from lprflow.state import RegisterState, semi_in
+from lprflow.state import RegisterState, any_in
 
 
 def no_time() -> Column:
@@ -184,13 +185,13 @@ class Lookups:
         )
         return df.join(info, df[src] == info[f"{attr}__id"], "left").drop(f"{attr}__id")
 
-    def rows_in(self, name: str, column: str, values: DataFrame) -> DataFrame:
-        """The current rows of table `name` whose `column` is among the values of `values`' first
-        column (a small frame, broadcast): `RegisterState.rows_in`, in proportion to the rows found;
-        on a dict of current tables, a semi join."""
+    def rows_in(self, name: str, wanted: Mapping[str, DataFrame]) -> DataFrame:
+        """The current rows of table `name` where some column of `wanted` is among the values of its
+        frame's first column (small frames, broadcast): `RegisterState.rows_in`, in proportion to
+        the rows found, one scan for every column; on a dict of current tables, `any_in`."""
         if self._state is not None:
-            return self._state.rows_in(name, column, values)
-        return semi_in(self.r[name], column, values)
+            return self._state.rows_in(name, wanted)
+        return any_in(self.r[name], wanted)
 
     def fe_base(self, fe: DataFrame | None = None, *keep: str) -> DataFrame:
         """Per forløbselement (of `fe`, rows of the forløbselement table; default all): fe_id,

@@ -16,7 +16,7 @@ from expectations.frames.forloebselementer import (
 )
 from expectations.frames.locations_payments import interval_aggregates, ophold_frame, payment_frame
 from expectations.frames.procedures import procedure_base, procedure_codes_frame, procedure_frame
-from expectations.frames.result_reports import current_reports, report_frame, report_result_frame, trigger_frame
+from expectations.frames.result_reports import report_frame, report_result_frame, report_sources, trigger_frame
 from expectations.frames.results import result_report_frame, resultat_frame
 from expectations.result_rules import load_result_rules, result_tags, trigger_lists
 from lprflow.reference import Reference
@@ -69,7 +69,8 @@ class FrameBuilder:
             patient_frame(look),
         ]
         if needed is None or needed & {"report", "report_result", "trigger"}:
-            rules, reports = load_result_rules(), current_reports(look)
-            report = report_frame(look, reports, result_tags(rules))
-            frames += [report, report_result_frame(look, report), trigger_frame(look, trigger_lists(rules), reports)]
+            rules = load_result_rules()
+            src = report_sources(look, trigger_lists(rules))
+            report = report_frame(look, src, result_tags(rules))
+            frames += [report, report_result_frame(look, report), trigger_frame(look, src)]
         return {f.name: f for f in frames}

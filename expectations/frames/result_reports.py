@@ -24,18 +24,20 @@ of the time anchors: _d_cs, _d_ce, _d_kend, _d_tstart (report), _d_kstart, _d_ke
 r__to, r__gaps, r__lists and its type's rtype__from, rtype__to, rtype__gaps; res_types, res_tags.
 
 The register's big tables are only scanned and filtered here: `Lookups.rows_in` keeps the versions
-of the objects named by a broadcast set of ids or codes and takes the as-of state of those alone
+of the objects named by broadcast sets of ids or codes and takes the as-of state of those alone
 (as-of state of the whole table, then a filter, cost a window over every contact, diagnosis,
-procedure and forløbselement per lookup: 60-140 s per frame at scale 1.0). The joins and
-aggregations run on the result reports and the few candidate triggers, so the cost follows the
-number of result reports, not the register's size. Those two small sets (the current result
-reports; the candidate triggers) are materialized first (`base.materialized`), and every lookup
-takes its ids from them or from another lookup, never from a frame already joined with a lookup:
-chained that way, each step held the whole plan before it twice and the trigger frame's analysed
-plan reached 14,818 lines (521 then), seconds of analysis per operation and ~80 stages to run.
-A set that feeds both a lookup's ids and a join (the reports' triggers, the triggers' contacts and
-forløbselementer) is materialized too, and so are the result reports joined with everything they
-look up, which `report` and `report_result` both read: a plan computes nothing twice.
+procedure and forløbselement per lookup: 60-140 s per frame at scale 1.0). Each table is looked up
+once for both frames (`report_sources`, in dependency order: diagnoses and procedures, then their
+contacts, then forløbselementer), every set it is wanted by (the reports' triggers, the candidates'
+codes, the contacts of what was found) in the same scan: a lookup per use read the contacts'
+versions five times per run. The joins and aggregations run on the result reports and the few
+candidate triggers, so the cost follows the number of result reports, not the register's size.
+The lookups' results are materialized (`base.materialized`), and every lookup takes its ids from
+them, never from a frame already joined with a lookup: chained that way, each step held the whole
+plan before it twice and the trigger frame's analysed plan reached 14,818 lines (521 then), seconds
+of analysis per operation and ~80 stages to run. The result reports joined with everything they
+look up, which `report` and `report_result` both read, are materialized too: a plan computes
+nothing twice.
 
 A rule tests a code list at an anchor with a lookup in the code's list map at the anchor's day
 (`columns.listed_on`/`listed_during`), generated code evaluated only where the rule's other
@@ -48,6 +50,7 @@ trigger (`report_status`).
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -81,11 +84,66 @@ def _none(dtype: str) -> Column:
     return F.lit(None).cast(dtype)
 
 
-def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
-    """Every object a report names as its trigger, in one shape (t_*), from the register's tables."""
-    trigger_ids = ids.select("trigger_id")
+@dataclass(frozen=True)
+class Sources:
+    """What the result-report frames read of the register, each table looked up once
+    (`report_sources`): the current result reports (`reports`) and the current rows of the tables
+    their triggers and the candidate triggers live in. `candidates` maps a trigger kind to its
+    candidates' codes (a one-column frame of the codes in the lists the requirement rules name)."""
+
+    reports: DataFrame
+    diagnose: DataFrame
+    procedure: DataFrame
+    kontakt: DataFrame
+    forloebselement: DataFrame
+    forloebsmarkoer: DataFrame
+    candidates: dict[str, DataFrame]
+
+
+CODE_COLUMN = {"diagnose": "code", "procedure": "code", "kontakt": "reason"}  # a candidate's code
+
+
+def report_sources(look: Lookups, lists: dict[str, list[str]]) -> Sources:
+    """`Sources` of the current result reports, in dependency order: the diagnoses and procedures
+    (the reports' triggers and the candidates), then the contacts (triggers, candidates and the
+    contacts of every diagnosis and procedure found), then the forløbselementer (of the reports,
+    the triggers and every contact and procedure found). `lists` maps a trigger kind to the code
+    lists the requirement rules name for it. One lookup per table, each a scan of its versions (two
+    where a candidate's code is also looked for); materialized, as each feeds the next lookup's ids
+    and several joins."""
+    reports = materialized(look.r["resultatindberetning"])
+    listed = look.code_info.select("code", F.map_keys("lists").alias("names"))
+    candidates = {
+        kind: listed.where(F.arrays_overlap("names", F.array(*map(F.lit, names)))).select("code")
+        for kind, names in lists.items()
+        if names
+    }
+
+    def wanted(kind: str, *more_ids: DataFrame) -> dict[str, DataFrame]:
+        ids = reports.where(F.col("trigger_type") == kind).select(F.col("trigger_id").alias("_id"))
+        ids = functools.reduce(
+            DataFrame.unionByName, [c.select(F.col(c.columns[0]).alias("_id")) for c in more_ids], ids
+        )
+        return {f"{kind}_id": ids, **({CODE_COLUMN[kind]: candidates[kind]} if kind in candidates else {})}
+
+    d = materialized(look.rows_in("diagnose", wanted("diagnose")))
+    p = materialized(look.rows_in("procedure", wanted("procedure")))
+    k = materialized(look.rows_in("kontakt", wanted("kontakt", d.select("kontakt_id"), p.select("kontakt_id"))))
+    fe = wanted(
+        "forloebselement",
+        reports.select("forloebselement_id"),
+        k.select("forloebselement_id"),
+        p.select("forloebselement_id"),
+    )
+    m = look.rows_in("forloebsmarkoer", wanted("forloebsmarkoer"))
+    return Sources(reports, d, p, k, materialized(look.rows_in("forloebselement", fe)), m, candidates)
+
+
+def _trigger_rows(src: Sources) -> DataFrame:
+    """The objects of `src` a report may name as its trigger, in one shape (t_*); the report's join
+    on kind and id keeps its own."""
     ts, s = "timestamp", "string"
-    d = look.rows_in("diagnose", "diagnose_id", trigger_ids).select(
+    d = src.diagnose.select(
         F.lit("diagnose").alias("t_kind"),
         F.col("diagnose_id").alias("t_id"),
         F.col("code").alias("t_code"),
@@ -95,7 +153,7 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
         _none(ts).alias("t_start"),
         _none(ts).alias("t_time"),
     )
-    k = look.rows_in("kontakt", "kontakt_id", trigger_ids).select(
+    k = src.kontakt.select(
         F.lit("kontakt").alias("t_kind"),
         F.col("kontakt_id").alias("t_id"),
         F.col("reason").alias("t_code"),
@@ -105,7 +163,7 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
         F.col("start_time").alias("t_start"),
         _none(ts).alias("t_time"),
     )
-    p = look.rows_in("procedure", "procedure_id", trigger_ids).select(
+    p = src.procedure.select(
         F.lit("procedure").alias("t_kind"),
         F.col("procedure_id").alias("t_id"),
         F.col("code").alias("t_code"),
@@ -115,7 +173,7 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
         F.col("start_time").alias("t_start"),
         _none(ts).alias("t_time"),
     )
-    fe = look.rows_in("forloebselement", "forloebselement_id", trigger_ids).select(
+    fe = src.forloebselement.select(
         F.lit("forloebselement").alias("t_kind"),
         F.col("forloebselement_id").alias("t_id"),
         _none(s).alias("t_code"),
@@ -125,7 +183,7 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
         F.col("start_time").alias("t_start"),
         _none(ts).alias("t_time"),
     )
-    m = look.rows_in("forloebsmarkoer", "forloebsmarkoer_id", trigger_ids).select(
+    m = src.forloebsmarkoer.select(
         F.lit("forloebsmarkoer").alias("t_kind"),
         F.col("forloebsmarkoer_id").alias("t_id"),
         F.col("code").alias("t_code"),
@@ -138,10 +196,10 @@ def _trigger_rows(look: Lookups, ids: DataFrame) -> DataFrame:
     return d.unionByName(k).unionByName(p).unionByName(fe).unionByName(m)
 
 
-def _contacts(look: Lookups, ids: DataFrame, key: str) -> DataFrame:
-    """The contacts whose id is in `ids`' `key` column: _k_id, their forløbselement (k_fe), period,
-    unit, type and priority (k_start, k_end, k_unit, t_ktype, t_prio)."""
-    return look.rows_in("kontakt", "kontakt_id", ids.select(key)).select(
+def _contacts(src: Sources) -> DataFrame:
+    """The contacts of `src`: _k_id, their forløbselement (k_fe), period, unit, type and priority
+    (k_start, k_end, k_unit, t_ktype, t_prio)."""
+    return src.kontakt.select(
         F.col("kontakt_id").alias("_k_id"),
         F.col("forloebselement_id").alias("k_fe"),
         F.col("responsible_unit").alias("k_unit"),
@@ -150,12 +208,6 @@ def _contacts(look: Lookups, ids: DataFrame, key: str) -> DataFrame:
         F.col("type").alias("t_ktype"),
         F.col("priority").alias("t_prio"),
     )
-
-
-def _contacts_of(look: Lookups, df: DataFrame, key: str) -> DataFrame:
-    """`df` with its contact (the `_contacts` columns but the id and its forløbselement)."""
-    k = _contacts(look, df, key).drop("k_fe")
-    return df.join(k, df[key] == k["_k_id"], "left").drop("_k_id")
 
 
 def _results(look: Lookups, reports: DataFrame, tags: list[tuple[str, str]]) -> DataFrame:
@@ -196,19 +248,16 @@ def _results(look: Lookups, reports: DataFrame, tags: list[tuple[str, str]]) -> 
     )
 
 
-def current_reports(look: Lookups) -> DataFrame:
-    """The current result reports, materialized: the rows of `report` and the reports `trigger` finds."""
-    return materialized(look.r["resultatindberetning"])
-
-
-def report_frame(look: Lookups, base: DataFrame, tags: list[tuple[str, str]]) -> Frame:
-    """Frame `report` (see the module docstring) of the current result reports `base`; `tags`: the
+def report_frame(look: Lookups, src: Sources, tags: list[tuple[str, str]]) -> Frame:
+    """Frame `report` (see the module docstring) of the current result reports of `src`; `tags`: the
     (result type, code list) pairs the rules ask about (`res_tags`)."""
-    # materialized: the contacts' lookup takes its ids from these rows and joins them
-    t = _contacts_of(look, materialized(_trigger_rows(look, base)), "t_kontakt")
+    base = src.reports
+    k = _contacts(src).drop("k_fe")
+    t = _trigger_rows(src)
+    t = t.join(k, t["t_kontakt"] == k["_k_id"], "left").drop("_k_id")
     t = look.codes(t, {"t_code": "tcode", "t_art": "tart", "t_ktype": "tktype", "t_prio": "tprio"})
     res = _results(look, base, tags)
-    fe = look.fe_base(look.rows_in("forloebselement", "forloebselement_id", base.select("forloebselement_id")))
+    fe = look.fe_base(src.forloebselement)
     ri = base.join(t, (base["trigger_type"] == t["t_kind"]) & (base["trigger_id"] == t["t_id"]), "left")
     ri = ri.join(res, ri["resultatindberetning_id"] == res["res_ri_id"], "left").drop("res_ri_id")
     ri = ri.select(
@@ -248,20 +297,13 @@ def report_result_frame(look: Lookups, report: Frame) -> Frame:
     return Frame("report_result", "resultat", df)
 
 
-def trigger_frame(look: Lookups, lists: dict[str, list[str]], reports: DataFrame) -> Frame:
-    """Frame `trigger`: the candidate triggers of the requirement rules, with the current result
-    reports (`reports`) each triggered. `lists` maps a trigger kind (diagnose, kontakt, procedure)
-    to the code lists the rules name for it."""
-    listed = look.code_info.select("code", F.map_keys("lists").alias("names"))
-
-    def in_lists(name: str, col: str, names: list[str]) -> DataFrame:
-        codes = listed.where(F.arrays_overlap("names", F.array(*map(F.lit, names) or [F.lit("")])))
-        return look.rows_in(name, col, codes.select("code"))
-
+def trigger_frame(look: Lookups, src: Sources) -> Frame:
+    """Frame `trigger`: the candidate triggers of the requirement rules (the objects of `src` whose
+    code is in a list the rules name for their kind), with the current result reports each
+    triggered."""
     s = "string"
-    parts = []
-    if lists.get("diagnose"):
-        d = in_lists("diagnose", "code", lists["diagnose"]).select(
+    shapes = {
+        "diagnose": lambda df: df.select(
             F.lit("diagnose").alias("t_kind"),
             F.col("diagnose_id").alias("t_id"),
             F.col("code").alias("t_code"),
@@ -270,10 +312,8 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]], reports: DataFrame
             F.col("region"),
             _none(s).alias("t_fe"),
             _none("timestamp").alias("t_start"),
-        )
-        parts.append(d)
-    if lists.get("kontakt"):
-        k = in_lists("kontakt", "reason", lists["kontakt"]).select(
+        ),
+        "kontakt": lambda df: df.select(
             F.lit("kontakt").alias("t_kind"),
             F.col("kontakt_id").alias("t_id"),
             F.col("reason").alias("t_code"),
@@ -282,10 +322,8 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]], reports: DataFrame
             F.col("region"),
             F.col("forloebselement_id").alias("t_fe"),
             F.col("start_time").alias("t_start"),
-        )
-        parts.append(k)
-    if lists.get("procedure"):
-        p = in_lists("procedure", "code", lists["procedure"]).select(
+        ),
+        "procedure": lambda df: df.select(
             F.lit("procedure").alias("t_kind"),
             F.col("procedure_id").alias("t_id"),
             F.col("code").alias("t_code"),
@@ -294,19 +332,19 @@ def trigger_frame(look: Lookups, lists: dict[str, list[str]], reports: DataFrame
             F.col("region"),
             F.col("forloebselement_id").alias("t_fe"),
             F.col("start_time").alias("t_start"),
-        )
-        parts.append(p)
-    found = materialized(functools.reduce(DataFrame.unionByName, parts))
-    # every lookup's id set comes from `found` or another lookup, never from the joined result,
-    # so the plan grows with the number of lookups, not exponentially with their chain
-    # materialized, as the next lookup takes its ids from them and the frame joins them
-    k = materialized(_contacts(look, found, "t_kontakt"))
-    fe_ids = found.select(F.col("t_fe").alias("_fe")).unionByName(k.select(F.col("k_fe").alias("_fe")))
-    fe_rows = materialized(look.rows_in("forloebselement", "forloebselement_id", fe_ids))
-    born = look.rows_in("patient", "patient_id", fe_rows.select("patient_id"))
+        ),
+    }
+    rows = {"diagnose": src.diagnose, "kontakt": src.kontakt, "procedure": src.procedure}
+    found = functools.reduce(
+        DataFrame.unionByName,
+        [shapes[kind](semi_in(rows[kind], CODE_COLUMN[kind], codes)) for kind, codes in src.candidates.items()],
+    )
+    k = _contacts(src)
+    born = look.rows_in("patient", {"patient_id": src.forloebselement.select("patient_id")})
     born = born.select(F.col("patient_id").alias("_bp"), "birth_date")
+    fe_rows = src.forloebselement
     fe = look.fe_base(fe_rows.join(born, fe_rows["patient_id"] == born["_bp"], "left"), "birth_date")
-    ri = semi_in(reports, "trigger_id", found.select("t_id"))
+    ri = semi_in(src.reports, "trigger_id", found.select("t_id"))
     t = found.join(k, found["t_kontakt"] == k["_k_id"], "left").drop("_k_id")
     t = t.withColumn("t_fe", F.coalesce("t_fe", "k_fe")).drop("k_fe")
     t = t.join(fe, t["t_fe"] == fe["fe_id"], "left")
