@@ -339,10 +339,13 @@ def trigger_frame(look: Lookups, src: Sources) -> Frame:
         DataFrame.unionByName,
         [shapes[kind](semi_in(rows[kind], CODE_COLUMN[kind], codes)) for kind, codes in src.candidates.items()],
     )
-    k = _contacts(src)
-    born = look.rows_in("patient", {"patient_id": src.forloebselement.select("patient_id")})
+    # only the candidates' own contacts and forløbselementer (broadcast filters of the materialized
+    # sources), so the frame's joins shuffle no more than the candidates need
+    k = semi_in(_contacts(src), "_k_id", found.select("t_kontakt"))
+    fe_ids = found.select(F.col("t_fe").alias("_fe")).unionByName(k.select(F.col("k_fe").alias("_fe")))
+    fe_rows = semi_in(src.forloebselement, "forloebselement_id", fe_ids)
+    born = look.rows_in("patient", {"patient_id": fe_rows.select("patient_id")})
     born = born.select(F.col("patient_id").alias("_bp"), "birth_date")
-    fe_rows = src.forloebselement
     fe = look.fe_base(fe_rows.join(born, fe_rows["patient_id"] == born["_bp"], "left"), "birth_date")
     ri = semi_in(src.reports, "trigger_id", found.select("t_id"))
     t = found.join(k, found["t_kontakt"] == k["_k_id"], "left").drop("_k_id")
