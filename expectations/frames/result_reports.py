@@ -24,20 +24,15 @@ of the time anchors: _d_cs, _d_ce, _d_kend, _d_tstart (report), _d_kstart, _d_ke
 r__to, r__gaps, r__lists and its type's rtype__from, rtype__to, rtype__gaps; res_types, res_tags.
 
 The register's big tables are only scanned and filtered here: `Lookups.rows_in` keeps the versions
-of the objects named by broadcast sets of ids or codes and takes the as-of state of those alone
-(as-of state of the whole table, then a filter, cost a window over every contact, diagnosis,
-procedure and forløbselement per lookup: 60-140 s per frame at scale 1.0). Each table is looked up
-once for both frames (`report_sources`, in dependency order: diagnoses and procedures, then their
-contacts, then forløbselementer), every set it is wanted by (the reports' triggers, the candidates'
-codes, the contacts of what was found) in the same scan: a lookup per use read the contacts'
-versions five times per run. The joins and aggregations run on the result reports and the few
-candidate triggers, so the cost follows the number of result reports, not the register's size.
-The lookups' results are materialized (`base.materialized`), and every lookup takes its ids from
-them, never from a frame already joined with a lookup: chained that way, each step held the whole
-plan before it twice and the trigger frame's analysed plan reached 14,818 lines (521 then), seconds
-of analysis per operation and ~80 stages to run. The result reports joined with everything they
-look up, which `report` and `report_result` both read, are materialized too: a plan computes
-nothing twice.
+of the objects named by broadcast sets of ids or codes and takes the as-of state of those alone (a
+whole table's as-of state, then a filter, cost 60-140 s per frame at scale 1.0). `report_sources`
+looks each table up once for the three frames, every set it is wanted by in one scan, in
+dependency order (diagnoses and procedures, their contacts, then forløbselementer), so the joins
+run on the result reports and the candidate triggers and cost in proportion to those. Each lookup
+is materialized (`base.materialized`) and the next takes its ids from it, never from a joined
+frame: chained that way, the trigger frame's analysed plan reached 14,818 lines (521 then). The
+result reports joined with what they look up, read by `report` and `report_result`, are
+materialized too: a plan computes nothing twice.
 
 A rule tests a code list at an anchor with a lookup in the code's list map at the anchor's day
 (`columns.listed_on`/`listed_during`), generated code evaluated only where the rule's other
@@ -140,8 +135,7 @@ def report_sources(look: Lookups, lists: dict[str, list[str]]) -> Sources:
 
 
 def _trigger_rows(src: Sources) -> DataFrame:
-    """The objects of `src` a report may name as its trigger, in one shape (t_*); the report's join
-    on kind and id keeps its own."""
+    """The objects of `src` a report may name as its trigger, in one shape (t_*)."""
     ts, s = "timestamp", "string"
     d = src.diagnose.select(
         F.lit("diagnose").alias("t_kind"),
@@ -197,8 +191,7 @@ def _trigger_rows(src: Sources) -> DataFrame:
 
 
 def _contacts(src: Sources) -> DataFrame:
-    """The contacts of `src`: _k_id, their forløbselement (k_fe), period, unit, type and priority
-    (k_start, k_end, k_unit, t_ktype, t_prio)."""
+    """The contacts of `src`: _k_id, k_fe, k_start, k_end, k_unit, t_ktype, t_prio."""
     return src.kontakt.select(
         F.col("kontakt_id").alias("_k_id"),
         F.col("forloebselement_id").alias("k_fe"),
