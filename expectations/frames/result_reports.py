@@ -28,7 +28,7 @@ of the objects named by broadcast sets of ids or codes and takes the as-of state
 whole table's as-of state, then a filter, cost 60-140 s per frame at scale 1.0). `report_sources`
 looks each table up once for the three frames, every set it is wanted by in one scan, in
 dependency order (diagnoses and procedures, their contacts, then forløbselementer), so the joins
-run on the result reports and the candidate triggers and cost in proportion to those. Each lookup
+run on the result reports (`report` joins them first) and the candidate triggers. Each lookup
 is materialized (`base.materialized`) and the next takes its ids from it, never from a joined
 frame: chained that way, the trigger frame's analysed plan reached 14,818 lines (521 then). The
 result reports joined with what they look up, read by `report` and `report_result`, are
@@ -245,18 +245,18 @@ def report_frame(look: Lookups, src: Sources, tags: list[tuple[str, str]]) -> Fr
     """Frame `report` (see the module docstring) of the current result reports of `src`; `tags`: the
     (result type, code list) pairs the rules ask about (`res_tags`)."""
     base = src.reports
-    k = _contacts(src).drop("k_fe")
     t = _trigger_rows(src)
-    t = t.join(k, t["t_kontakt"] == k["_k_id"], "left").drop("_k_id")
-    t = look.codes(t, {"t_code": "tcode", "t_art": "tart", "t_ktype": "tktype", "t_prio": "tprio"})
+    ri = base.join(t, (base["trigger_type"] == t["t_kind"]) & (base["trigger_id"] == t["t_id"]), "left")
+    k = _contacts(src).drop("k_fe")
+    ri = ri.join(k, ri["t_kontakt"] == k["_k_id"], "left").drop("_k_id")
     res = _results(look, base, tags)
     fe = look.fe_base(src.forloebselement)
-    ri = base.join(t, (base["trigger_type"] == t["t_kind"]) & (base["trigger_id"] == t["t_id"]), "left")
     ri = ri.join(res, ri["resultatindberetning_id"] == res["res_ri_id"], "left").drop("res_ri_id")
     ri = ri.select(
         *[c for c in ri.columns if c not in ("res", "res_types", "res_tags")],
         *[F.coalesce(c, F.array().cast(res.schema[c].dataType)).alias(c) for c in ("res", "res_types", "res_tags")],
     )
+    ri = look.codes(ri, {"t_code": "tcode", "t_art": "tart", "t_ktype": "tktype", "t_prio": "tprio"})
     ri = look.unit(look.codes(ri, {"name": "name", "status": "status"}), "responsible_unit", "ru")
     ri = ri.join(fe, ri["forloebselement_id"] == fe["fe_id"], "left")
     days = _days(cs="cause_start_time", ce="cause_end_time", kend="k_end", tstart="t_start")
