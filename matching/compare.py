@@ -3,15 +3,21 @@
 Times are equal within `time_equal_minutes`, values within `value_equal_kr`; a value on one side
 and none on the other is a difference. Only the fields the extract has are compared (a field
 mapped to null is not). The region's `value` is compared with the national course value.
+
+Each difference carries its explanation (`matching.reasons.explanation`), built per field
+without lambda functions, so the comparison runs in generated code with the rest of the join's
+projection (`lprflow.arrays`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import reduce
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
+from lprflow.arrays import present
 from matching.config import MatchRules
 
 # field -> (region column, national column)
@@ -27,7 +33,10 @@ SIDES = {
     "value": ("r_value", "n_course_value"),
     "municipality_code": ("r_municipality_code", "n_municipality_code"),
 }
-DIFFERENCE = "struct<field:string,region:string,national:string>"
+DIFFERENCE = "struct<field:string,region:string,national:string,reason:string,detail:string>"
+DIFFERENCES = f"array<{DIFFERENCE}>"
+# (field, the region's value as shown) -> (reason, detail) of that field's difference
+Explain = Callable[[str, Column], tuple[Column, Column]]
 
 
 def _differs(field: str, r: Column, n: Column, rules: MatchRules) -> Column:
@@ -40,7 +49,8 @@ def _differs(field: str, r: Column, n: Column, rules: MatchRules) -> Column:
     return ~r.eqNullSafe(n)
 
 
-def _shown(field: str, c: Column) -> Column:
+def shown(field: str, c: Column) -> Column:
+    """A value of `field` as a difference shows it (a time as an ISO instant to the second)."""
     if field in ("start_time", "end_time"):
         return F.date_format(c, "yyyy-MM-dd'T'HH:mm:ss'Z'")
     return c.cast("string")
@@ -51,16 +61,20 @@ def compared_fields(rules: MatchRules, mapped: set[str]) -> list[str]:
     return [f for f in rules.compare if f in mapped]
 
 
-def differences(rules: MatchRules, fields: list[str]) -> Column:
-    """array<struct<field, region, national>> of the fields that differ; null when none does (the
-    test is a plain boolean, so a row without differences builds no array)."""
+def differences(rules: MatchRules, fields: list[str], explain: Explain) -> Column:
+    """DIFFERENCES of the fields that differ, each with `explain`'s reason and detail; null when
+    none does (the test is a plain boolean, so a row without differences builds no array)."""
     tests = [(f, _differs(f, *(F.col(c) for c in SIDES[f]), rules)) for f in fields]
     if not tests:
-        return F.lit(None).cast(f"array<{DIFFERENCE}>")
+        return F.lit(None).cast(DIFFERENCES)
     items = []
     for f, differs in tests:
-        r, n = (F.col(c) for c in SIDES[f])
-        item = F.struct(F.lit(f).alias("field"), _shown(f, r).alias("region"), _shown(f, n).alias("national"))
-        items.append(F.when(differs, item))
+        r, n = (shown(f, F.col(c)) for c in SIDES[f])
+        reason, detail = explain(f, r)
+        item = F.struct(
+            F.lit(f).alias("field"), r.alias("region"), n.alias("national"), reason.alias("reason"),
+            detail.alias("detail"),
+        )  # fmt: skip
+        items.append((differs, item))
     any_differs = reduce(lambda a, b: a | b, [d for _, d in tests])
-    return F.when(any_differs, F.array_compact(F.array(*items))).cast(f"array<{DIFFERENCE}>")
+    return F.when(any_differs, present(items, DIFFERENCE))

@@ -8,13 +8,13 @@ UTC instants. The CPR number is replaced by its key at once (the number is never
 
 from __future__ import annotations
 
-from functools import reduce
 from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import NumericType, StringType, TimestampNTZType, TimestampType
 
+from lprflow.arrays import present
 from lprflow.cpr import cpr_birth_date, cpr_sex
 from lprflow.localtime import zone_name
 from lprflow.pseudonym import patient_key
@@ -115,7 +115,7 @@ def read_extract(
                 f"its columns: {sorted(have)})"
             )
     fields: dict[str, Column] = {}
-    unreadable: list[Column] = []
+    unreadable: list[tuple[Column, Column]] = []  # (the value could not be read, the field)
     for field in STRINGS:
         fields[field] = _text(F.col(cols[field])) if field in cols else F.lit(None).cast(StringType())
     for field in TIMES:
@@ -125,7 +125,7 @@ def read_extract(
         src = F.col(cols[field])
         fields[field] = _time(src, have[cols[field]], mapping.time_format)
         if not isinstance(have[cols[field]], (TimestampType, TimestampNTZType)):  # a typed time is always read
-            unreadable.append(F.when(_text(src).isNotNull() & fields[field].isNull(), F.lit(field)))
+            unreadable.append((_text(src).isNotNull() & fields[field].isNull(), F.lit(field)))
     if "value" in cols:
         src = F.col(cols["value"])
         kind = have[cols["value"]]
@@ -133,7 +133,7 @@ def read_extract(
             fields["value"] = src.cast("double")
         else:
             fields["value"] = _text(src).try_cast("double")
-            unreadable.append(F.when(_text(src).isNotNull() & fields["value"].isNull(), F.lit("value")))
+            unreadable.append((_text(src).isNotNull() & fields["value"].isNull(), F.lit("value")))
     else:
         fields["value"] = F.lit(None).cast("double")
     extra_cols = [c for c in raw.columns if c not in cols.values()]
@@ -168,9 +168,7 @@ def read_extract(
         birth.alias("birth_date"),
         sex.cast("int").alias("sex"),
         (
-            F.when(
-                reduce(lambda a, b: a | b, [u.isNotNull() for u in unreadable]), F.array_compact(F.array(*unreadable))
-            ).otherwise(F.array().cast("array<string>"))
+            present(unreadable, "string")
             if unreadable
             else F.array().cast("array<string>")  # nothing to read from text: a constant
         ).alias("unreadable"),

@@ -28,7 +28,7 @@ from grouping.tables import TableSet
 from lprflow.output import OutputDir
 from lprflow.reference import Reference
 from lprflow.session import sql_settings
-from matching.compare import differences
+from matching.compare import DIFFERENCES, differences
 from matching.config import MatchingConfig
 from matching.pairs import (
     BROADCAST_ROWS,
@@ -43,11 +43,9 @@ from matching.pairs import (
     settled,
 )
 from matching.reasons import (
-    EXPLAINED,
     LATER,
-    LATER_A,
     error_rules,
-    explained,
+    explanation,
     first_reports,
     later_versions,
     only_national_reason,
@@ -111,7 +109,7 @@ VALUE_TYPES = {"value_at_stake": "double", "value_source": "string", "value_cour
 class Lookups:
     """What explains a difference, keyed by contact (settled frames, made joinable; or None)."""
 
-    later: DataFrame | None  # n_kontakt_id, later, later_a (reasons.later_versions)
+    later: DataFrame | None  # n_kontakt_id, later (reasons.later_versions)
     rules: DataFrame | None  # _ek, error_rules (reasons.error_rules)
 
 
@@ -138,7 +136,7 @@ def _explained_by(rows: DataFrame, lk: Lookups) -> DataFrame:
     """`rows` with the later versions of their national contact and the rules of their contact
     on the error list."""
     if lk.later is None:
-        rows = rows.select("*", F.lit(None).cast(LATER).alias("later"), F.lit(None).cast(LATER_A).alias("later_a"))
+        rows = rows.select("*", F.lit(None).cast(LATER).alias("later"))
     else:
         rows = rows.join(lk.later, "n_kontakt_id", "left")
     if lk.rules is None:
@@ -170,10 +168,7 @@ def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[
         F.col("r_drg").alias("region_drg"),
         F.col("r_value").alias("region_value"),
         F.col("r_municipality_code").alias("region_municipality_code"),
-        # the explanation (a lambda: evaluated without generated code) only where there is a difference
-        F.when(F.col("_diffs").isNotNull(), F.transform("_diffs", explained))
-        .otherwise(F.array().cast(EXPLAINED))
-        .alias("differences"),
+        F.coalesce("_diffs", F.array().cast(DIFFERENCES)).alias("differences"),
         F.when(region_side_, r_reason).when(national_side_, n_reason).alias("reason"),
         F.when(region_side_, r_detail).when(national_side_, n_detail).alias("detail"),
         F.coalesce("error_rules", F.array().cast("array<string>")).alias("error_rules"),
@@ -184,7 +179,10 @@ def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[
 
 
 def _compared(rows: DataFrame, conf: MatchingConfig, fields: list[str]) -> DataFrame:
-    rows = rows.select("*", differences(conf.match, fields).alias("_diffs"))
+    """`rows` (with their lookups, `_explained_by`) with the differences of a pair, explained
+    (`_diffs`, null where nothing differs and on a row of one side only), and the status."""
+    both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
+    rows = rows.select("*", F.when(both, differences(conf.match, fields, explanation)).alias("_diffs"))
     return rows.select("*", _status().alias("status"))
 
 
@@ -270,8 +268,8 @@ def write_contacts(
             cached.append(rules)
             lk.rules = joinable(rules, n_rules)
         # the first pass: everything it settles is final; what it leaves is written beside it
-        first = _compared(first_pass(region_side(region), national_side(national)), conf, fields)
-        first = _explained_by(first, lk).select("*", *_nulls(FOUND), *_nulls(VALUE_TYPES))
+        first = _compared(_explained_by(first_pass(region_side(region), national_side(national)), lk), conf, fields)
+        first = first.select("*", *_nulls(FOUND), *_nulls(VALUE_TYPES))
         first = first.select(*_contacts(year, as_of, has_register), LEFT)
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
             first.write.mode("overwrite").partitionBy(LEFT).parquet(str(stage))
@@ -289,7 +287,7 @@ def write_contacts(
         cached += [left_r, left_n]
         paired = second_pass(left_r, left_n, conf.match)
         cached += paired.cached
-        rows = _explained_by(_compared(paired.rows, conf, fields), lk)
+        rows = _compared(_explained_by(paired.rows, lk), conf, fields)
         # the value at stake and the register lookups are both chains of small jobs: run side by side
         # (the value's one-partition setting for a few rows is the session's: the lookups planned
         # while it holds use it too, which suits their small frames)

@@ -26,14 +26,15 @@ from pyspark.sql import functions as F
 
 from lprflow.localtime import local_date
 from lprflow.pseudonym import patient_key
+from matching.compare import shown
 
 # the register tables the lookups read (and the manifest fingerprints)
 REGISTER_TABLES = ("kontakt", "diagnose", "patient")
 KONTAKT_FIELDS = ("start_time", "end_time", "responsible_unit", "type", "priority")
 GROUP_FIELDS = ("drg", "value", "municipality_code")
-LATER = "array<struct<reported_at:timestamp,start_time:timestamp,end_time:timestamp,responsible_unit:string,type:string,priority:string>>"  # noqa: E501
-LATER_A = "array<struct<reported_at:timestamp,code:string>>"
-EXPLAINED = "array<struct<field:string,region:string,national:string,reason:string,detail:string>>"
+# per contact: the first report after the as-of time of each value a field took then, keyed by
+# `later_key` (the value as a difference shows it, matching.compare.shown), the report time shown
+LATER = "map<string,string>"
 
 
 def _iso(c: Column) -> Column:
@@ -92,28 +93,41 @@ def first_reports(versions: dict[str, DataFrame], ids: DataFrame, as_of: dt.date
     )
 
 
+def later_key(field: Column, value: Column) -> Column:
+    """The key of LATER: the field's name and its value."""
+    return F.concat(field, F.lit("="), value)
+
+
 def later_versions(versions: dict[str, DataFrame], as_of: dt.datetime) -> DataFrame:
-    """Per kontakt id with a report after `as_of` (`versions`: every report version): those
-    versions (`later`) and the aktionsdiagnoses reported after it (`later_a`), each sorted by report
-    time. Few at a closing day's as-of time."""
+    """Per kontakt id with a report after `as_of` (`versions`: every report version): `later`
+    (LATER), the first report after it of each value its contact fields and its aktionsdiagnose
+    took. Few at a closing day's as-of time. A map, so that a difference looks its value up in
+    one step on the hot path (a search of the versions there doubled the first pass's generated
+    code)."""
     at = F.lit(as_of)
+    fields = [F.struct(F.lit(f).alias("field"), shown(f, F.col(f)).alias("value")) for f in KONTAKT_FIELDS]
     k = (
         versions["kontakt"]
         .where(F.col("reported_at") > at)
-        .groupBy("kontakt_id")
-        .agg(F.array_sort(F.collect_list(F.struct("reported_at", *KONTAKT_FIELDS))).cast(LATER).alias("later"))
+        .select("kontakt_id", "reported_at", F.explode(F.array(*fields)).alias("v"))
     )
     a = (
         versions["diagnose"]
         .where((F.col("role") == "A") & (F.col("reported_at") > at) & ~F.col("deleted"))
-        .groupBy("kontakt_id")
-        .agg(F.array_sort(F.collect_list(F.struct("reported_at", "code"))).cast(LATER_A).alias("later_a"))
+        .select(
+            "kontakt_id",
+            "reported_at",
+            F.struct(F.lit("aktionsdiagnose").alias("field"), F.col("code").alias("value")).alias("v"),
+        )
     )
-    return k.join(a, "kontakt_id", "full_outer").select(
-        "kontakt_id",
-        F.coalesce("later", F.array().cast(LATER)).alias("later"),
-        F.coalesce("later_a", F.array().cast(LATER_A)).alias("later_a"),
+    first = (
+        k.unionByName(a)
+        .where(F.col("v.value").isNotNull())
+        .groupBy("kontakt_id", "v.field", "v.value")
+        .agg(F.min("reported_at").alias("first"))
     )
+    entry = F.struct(later_key(F.col("field"), F.col("value")), _iso(F.col("first")))
+    return first.groupBy("kontakt_id").agg(F.map_from_entries(F.collect_list(entry)).cast(LATER).alias("later"))
 
 
 def error_rules(errors: DataFrame) -> DataFrame:
@@ -185,46 +199,30 @@ def _first(cases: list[tuple[Column, str, Column]]) -> tuple[Column, Column]:
     return reason, detail
 
 
-def _later_time(d: Column) -> Column:
-    """The first report after the as-of time that has the region's value of difference `d`."""
-
-    def shown(v: Column) -> Column:
-        out = F.lit(None).cast("string")
-        for f in KONTAKT_FIELDS:
-            value = _iso(v[f]) if f.endswith("_time") else v[f]
-            out = F.when(d["field"] == f, value).otherwise(out)
-        return out
-
-    kontakt = F.array_min(F.transform(F.filter("later", lambda v: shown(v) == d["region"]), lambda v: v["reported_at"]))
-    a = F.array_min(F.transform(F.filter("later_a", lambda v: v["code"] == d["region"]), lambda v: v["reported_at"]))
-    return F.when(d["field"] == "aktionsdiagnose", a).when(d["field"].isin(*KONTAKT_FIELDS), kontakt)
-
-
-def explained(d: Column) -> Column:
-    """A difference with its reason and detail (reads n_status, n_course_kind, n_end_time,
-    later, later_a, error_rules)."""
-    late = _later_time(d)
-    group_field = d["field"].isin(*GROUP_FIELDS)
+def explanation(field: str, region: Column) -> tuple[Column, Column]:
+    """(reason, detail) of a difference in `field` whose region value (as shown) is `region`
+    (reads n_status, n_course_kind, n_end_time, later, error_rules)."""
+    cases: list[tuple[Column, str, Column]] = []
+    if field == "patient":
+        cases.append((F.lit(True), "different_patient", F.lit("the national contact has another patient")))
+    if field in (*KONTAKT_FIELDS, "aktionsdiagnose"):
+        late = F.col("later")[later_key(F.lit(field), region)]  # null where no later version has it
+        cases.append((late.isNotNull(), "late", F.concat(F.lit("the region's value reported "), late)))
+    if field in GROUP_FIELDS:
+        cases += [
+            (F.col("n_status") == "open", "open", F.lit("no end nationally: not grouped")),
+            (F.col("n_status") == "not_activity", "not_activity", F.lit("not activity: not grouped")),
+            (
+                F.col("n_course_kind").isin("psychiatric", "hospice"),
+                "outside_drg",
+                F.concat(F.col("n_course_kind"), F.lit(": valued outside DRG")),
+            ),
+        ]
+    if field == "end_time":
+        cases.append((F.col("n_end_time").isNull(), "open", F.lit("no end nationally")))
     rules = F.coalesce(F.col("error_rules"), F.array().cast("array<string>"))
-    cases = [
-        (d["field"] == "patient", "different_patient", F.lit("the national contact has another patient")),
-        (late.isNotNull(), "late", F.concat(F.lit("the region's value reported "), _iso(late))),
-        (group_field & (F.col("n_status") == "open"), "open", F.lit("no end nationally: not grouped")),
-        (group_field & (F.col("n_status") == "not_activity"), "not_activity", F.lit("not activity: not grouped")),
-        (
-            group_field & F.col("n_course_kind").isin("psychiatric", "hospice"),
-            "outside_drg",
-            F.concat(F.col("n_course_kind"), F.lit(": valued outside DRG")),
-        ),
-        ((d["field"] == "end_time") & F.col("n_end_time").isNull(), "open", F.lit("no end nationally")),
+    cases += [
         (F.size(rules) > 0, "has_errors", F.concat(F.lit("on the error list: "), F.array_join(rules, ", "))),
         (F.lit(True), "unknown", F.lit(None).cast("string")),
     ]
-    reason, detail = _first(cases)
-    return F.struct(
-        d["field"].alias("field"),
-        d["region"].alias("region"),
-        d["national"].alias("national"),
-        reason.alias("reason"),
-        detail.alias("detail"),
-    )
+    return _first(cases)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 
 import pytest
 
@@ -51,8 +52,8 @@ ROWS = {
         _contact("K2", T(2021, 4, 1, 8), T(2021, 4, 1, 9)),  # the extract has no id: patient, unit, start
         _contact("K3", T(2021, 5, 1, 8), T(2021, 5, 1, 9)),  # the extract says acute
         _contact("K4", T(2021, 5, 2, 8), T(2021, 5, 2, 9), patient="P2"),  # the extract names P3
-        _contact("K5", T(2021, 5, 3, 8), T(2021, 5, 3, 9)),  # moved to SURG after the as-of time
-        _contact("K5", T(2021, 5, 3, 8), T(2021, 5, 3, 9), unit=SURG, reported_at=LATER),
+        _contact("K5", T(2021, 5, 3, 8), T(2021, 5, 3, 9)),  # moved to SURG, ends later, after the as-of time
+        _contact("K5", T(2021, 5, 3, 8), T(2021, 5, 3, 10), unit=SURG, reported_at=LATER),
         _contact("K7", T(2021, 6, 1, 8), T(2021, 6, 1, 9)),  # first reported after the as-of time
         _contact("K8", T(2021, 6, 2, 8), T(2021, 6, 2, 9)),  # deleted
         _contact("K8", T(2021, 6, 2, 8), T(2021, 6, 2, 9), reported_at=T(2021, 10, 1), deleted=True),
@@ -68,6 +69,7 @@ ROWS["kontakt"] = [
     {**r, "reported_at": LATER} if r["kontakt_id"] == "K7" else r for r in ROWS["kontakt"]
 ]  # K7 only after the as-of time
 ROWS["diagnose"].append({**_dx("K7"), "reported_at": LATER})
+ROWS["diagnose"].append({**_dx("K5", code="DI500"), "reported_at": LATER})  # K5's aktionsdiagnose, changed late
 
 HEADER = "epj_id;lpr_id;cpr;unit;start;end;ctype;prio;adiag"
 
@@ -86,7 +88,7 @@ EXTRACT = [
     _line("e2", None, "P1", T(2021, 4, 1, 8), T(2021, 4, 1, 9)),
     _line("e3", "K3", "P1", T(2021, 5, 1, 8), T(2021, 5, 1, 9), prio="ATA1"),
     _line("e4", "K4", "P3", T(2021, 5, 2, 8), T(2021, 5, 2, 9)),
-    _line("e5", "K5", "P1", T(2021, 5, 3, 8), T(2021, 5, 3, 9), unit=SURG),
+    _line("e5", "K5", "P1", T(2021, 5, 3, 8), T(2021, 5, 3, 10), unit=SURG, adiag="DI500"),
     _line("e6", "K6", "P1", T(2021, 9, 1, 8), T(2021, 9, 1, 9)),  # never reported
     _line("e7", "K7", "P1", T(2021, 6, 1, 8), T(2021, 6, 1, 9)),
     _line("e8", "K8", "P1", T(2021, 6, 2, 8), T(2021, 6, 2, 9)),
@@ -175,6 +177,9 @@ def test_each_difference_is_named_with_its_reason(matched):
         "late",
         "the region's value reported 2022-03-20T12:00:00Z",
     )
+    late = "the region's value reported 2022-03-20T12:00:00Z"
+    assert _diffs(r["e5"])["end_time"] == ("2021-05-03T10:00:00Z", "2021-05-03T09:00:00Z", "late", late)
+    assert _diffs(r["e5"])["aktionsdiagnose"] == ("DI500", "DI219", "late", late)
     end = _diffs(r["e12"])["end_time"]
     assert (end[1], end[2]) == (None, "open") and r["e12"]["national_status"] == "open"
 
@@ -194,6 +199,15 @@ def test_every_non_match_has_a_reason_from_the_data(matched):
     assert (n["K10"]["status"], n["K10"]["reason"]) == ("only_national", "unknown")
     assert (n["K11"]["reason"], n["K11"]["detail"]) == ("other_year", "starts in 2020")
     assert set(n) == {"K10", "K11", "K14"}
+
+
+def test_a_row_of_one_side_has_no_differences_and_the_summary_counts_those_of_pairs(matched):
+    summary, r, n, _ = matched
+    alone = [x for x in [*r.values(), *n.values()] if x["status"] in ("only_region", "only_national")]
+    assert len(alone) == 10 and all(x["differences"] == [] for x in alone)
+    counted = Counter((d["field"], d["reason"]) for x in r.values() for d in x["differences"])
+    assert {(d["field"], d["reason"]): d["count"] for d in summary["differences"]} == counted
+    assert sum(counted.values()) == 6  # e3 priority, e4 patient, e5 unit, end and aktionsdiagnose, e12 end
 
 
 def test_unreadable_values_are_named_and_the_row_kept(matched):
