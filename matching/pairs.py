@@ -15,7 +15,8 @@
    (`near_patient` on both sides names the other side's row).
 
 How (docs/MATCHING.md, "How it is computed"): steps 1 (for the LPR3 ids) and 2 are one full outer
-join of the two sides on the id (`first_pass`). The region side gets its id's lead from a window
+join of the two sides on the id (`first_pass`), except for the ids it is told to hold back: those
+are left to the second pass, which pairs them on the id before step 3. The region side gets its id's lead from a window
 partitioned as the join needs it (no shuffle of its own), so each row of the join is either
 settled (a pair on the id, or a duplicate) or left (a lead without a national contact, a region
 row without an id, a national contact without a region row), marked by `LEFT`. What is left is
@@ -79,15 +80,24 @@ def national_side(national: DataFrame) -> DataFrame:
     return national.select(*[F.col(c).alias(f"n_{c}") for c in N_FIELDS])
 
 
-def first_pass(region: DataFrame, national: DataFrame) -> DataFrame:
+def first_pass(region: DataFrame, national: DataFrame, held: DataFrame | None = None) -> DataFrame:
     """Steps 1 and 2 for the LPR3 ids, in one full outer join of `region` (R_COLUMNS) and
     `national` (N_COLUMNS): a pair per id of both sides (its lead region row), each other region
     row of the id a duplicate of the lead, the rest marked `LEFT` (a region row without an id is
-    its own key, so it is left)."""
+    its own key, so it is left). `held` (column n_kontakt_id, settled): ids not paired here; both
+    sides' rows of such an id are left to the second pass, which pairs them on the id too."""
     alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
-    r = region.select("*", F.coalesce("r_kontakt_id", alone).alias("_key"))
+    r_id, n_key = F.col("r_kontakt_id"), F.col("n_kontakt_id")
+    if held is not None:
+        mark = held.select(F.col("n_kontakt_id").alias("_held_id"), F.lit(True).alias("_held"))
+        region = region.join(mark, F.col("r_kontakt_id") == F.col("_held_id"), "left")
+        r_id = F.when(F.col("_held").isNull(), r_id)
+        national = national.join(mark, F.col("n_kontakt_id") == F.col("_held_id"), "left")
+        n_key = F.when(F.col("_held"), F.concat(F.lit("!"), n_key)).otherwise(n_key)  # never a region key
+    r = region.select(*R_COLUMNS, F.coalesce(r_id, alone).alias("_key"))
     r = r.select("*", F.min("region_row_id").over(Window.partitionBy("_key")).alias("_lead"))
-    joined = r.join(national, F.col("_key") == F.col("n_kontakt_id"), "full_outer")
+    n = national.select(*N_COLUMNS, n_key.alias("_n_key"))
+    joined = r.join(n, F.col("_key") == F.col("_n_key"), "full_outer")
     has_r, has_n = F.col("region_row_id").isNotNull(), F.col("n_kontakt_id").isNotNull()
     lead = F.col("region_row_id") == F.col("_lead")
     keeps_n = ~has_r | lead  # a duplicate's row does not carry the national contact
@@ -174,7 +184,17 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
     is_lead = F.col("region_row_id") == F.col("_lead")
     leads = marked.where(is_lead).select(*R_COLUMNS)
     dups = marked.where(~is_lead).select("region_row_id", F.col("_lead").alias("dup_of"))
-    taken = _mutual_best(_candidates(leads, left_n, rules, same_patient=True), rules.rounds).localCheckpoint()
+    by_id = leads.select("region_row_id", F.col("r_kontakt_id").alias("n_kontakt_id")).join(
+        left_n.select("n_kontakt_id"), "n_kontakt_id"
+    )  # the ids the first pass held back
+    attr_r = leads.join(by_id.select("region_row_id"), "region_row_id", "left_anti")
+    attr_n = left_n.join(by_id.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
+    by_attrs = _mutual_best(_candidates(attr_r, attr_n, rules, same_patient=True), rules.rounds)
+    taken = (
+        by_id.select("region_row_id", "n_kontakt_id", F.lit(ID_PASS).alias("_on"))
+        .unionByName(by_attrs.select("*", F.lit(ATTRIBUTE_PASS).alias("_on")))
+        .localCheckpoint()
+    )
     cached.append(taken)
     rest_r = leads.join(taken.select("region_row_id"), "region_row_id", "left_anti")
     rest_n = left_n.join(taken.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
@@ -201,7 +221,7 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
         "dup_of",
         *R_COLUMNS[1:],
         *N_COLUMNS,
-        F.when(both, F.lit(ATTRIBUTE_PASS)).alias("matched_on"),
+        F.when(both, F.col("_on")).alias("matched_on"),
         F.coalesce("near_patient", "_near_n").alias("near_patient"),
     )
     return Paired(rows=rows, lone=lone, cached=cached)

@@ -259,16 +259,21 @@ def write_contacts(
     stage = out.path(f"_{name}_first_pass")
     try:
         lk = Lookups(later=None, rules=None)
+        held = None
         if has_register:
             later, n_later = settled(later_versions(versions, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
             cached.append(later)
             lk.later = joinable(later, n_later)
+            held = joinable(later.select("n_kontakt_id"), n_later)
         if errors is not None:
             rules, n_rules = settled(error_rules(errors).withColumnRenamed("kontakt_id", "_ek"))
             cached.append(rules)
             lk.rules = joinable(rules, n_rules)
-        # the first pass: everything it settles is final; what it leaves is written beside it
-        first = _compared(_explained_by(first_pass(region_side(region), national_side(national)), lk), conf, fields)
+        # the first pass: everything it settles is final; what it leaves is written beside it.
+        # The contacts with a report after the as-of time are held back to the second pass, so
+        # that the later versions are not joined here
+        joined = first_pass(region_side(region), national_side(national), held)
+        first = _compared(_explained_by(joined, Lookups(later=None, rules=lk.rules)), conf, fields)
         first = first.select("*", *_nulls(FOUND), *_nulls(VALUE_TYPES))
         first = first.select(*_contacts(year, as_of, has_register), LEFT)
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
