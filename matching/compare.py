@@ -49,10 +49,15 @@ def _differs(field: str, r: Column, n: Column, rules: MatchRules) -> Column:
     return ~r.eqNullSafe(n)
 
 
+def iso(c: Column) -> Column:
+    """An instant as the outputs show it: ISO 8601 in UTC, to the second."""
+    return F.date_format(c, "yyyy-MM-dd'T'HH:mm:ss'Z'")
+
+
 def shown(field: str, c: Column) -> Column:
-    """A value of `field` as a difference shows it (a time as an ISO instant to the second)."""
+    """A value of `field` as a difference shows it (a time as an ISO instant, `iso`)."""
     if field in ("start_time", "end_time"):
-        return F.date_format(c, "yyyy-MM-dd'T'HH:mm:ss'Z'")
+        return iso(c)
     return c.cast("string")
 
 

@@ -26,7 +26,7 @@ from pyspark.sql import functions as F
 
 from lprflow.localtime import local_date
 from lprflow.pseudonym import patient_key
-from matching.compare import shown
+from matching.compare import iso, shown
 
 # the register tables the lookups read (and the manifest fingerprints)
 REGISTER_TABLES = ("kontakt", "diagnose", "patient")
@@ -35,10 +35,6 @@ GROUP_FIELDS = ("drg", "value", "municipality_code")
 # per contact: the first report after the as-of time of each value a field took then, keyed by
 # `later_key` (the value as a difference shows it, matching.compare.shown), the report time shown
 LATER = "map<string,string>"
-
-
-def _iso(c: Column) -> Column:
-    return F.date_format(c, "yyyy-MM-dd'T'HH:mm:ss'Z'")
 
 
 def resolve_by_patient(
@@ -126,7 +122,7 @@ def later_versions(versions: dict[str, DataFrame], as_of: dt.datetime) -> DataFr
         .groupBy("kontakt_id", "v.field", "v.value")
         .agg(F.min("reported_at").alias("first"))
     )
-    entry = F.struct(later_key(F.col("field"), F.col("value")), _iso(F.col("first")))
+    entry = F.struct(later_key(F.col("field"), F.col("value")), iso(F.col("first")))
     return first.groupBy("kontakt_id").agg(F.map_from_entries(F.collect_list(entry)).cast(LATER).alias("later"))
 
 
@@ -159,9 +155,13 @@ def only_region_reason(as_of: dt.datetime | None, has_register: bool) -> tuple[C
             (
                 F.col("first_reported") > at,
                 "late",
-                F.concat(F.lit("first reported "), _iso(F.col("first_reported"))),
+                F.concat(F.lit("first reported "), iso(F.col("first_reported"))),
             ),
-            (F.col("deleted_at").isNotNull(), "deleted", F.concat(F.lit("deleted, reported "), _iso("deleted_at"))),
+            (
+                F.col("deleted_at").isNotNull(),
+                "deleted",
+                F.concat(F.lit("deleted, reported "), iso(F.col("deleted_at"))),
+            ),
             (F.lit(True), "unknown", F.lit("in the register at the as-of time, not in the national data")),
         ]
     else:
