@@ -16,12 +16,12 @@
 
 How (docs/MATCHING.md, "How it is computed"): steps 1 (for the LPR3 ids) and 2 are one full outer
 join of the two sides on the id (`first_pass`), except for the ids it is told to hold back: those
-are left to the second pass, which pairs them on the id before step 3. The region side gets its id's lead from a window
-partitioned as the join needs it (no shuffle of its own), so each row of the join is either
-settled (a pair on the id, or a duplicate) or left (a lead without a national contact, a region
-row without an id, a national contact without a region row), marked by `LEFT`. What is left is
-few in a region that reports well: duplicates without an id and steps 3 and 4 run on it as small
-frames (`second_pass`).
+are left to the second pass, which pairs them on the id before step 3. The region side gets its
+id's lead from a window partitioned as the join needs it (no shuffle of its own), so each row of
+the join is either settled (a pair on the id, or a duplicate) or left (a lead without a national
+contact, a region row without an id, a national contact without a region row), marked by `LEFT`.
+What is left is few in a region that reports well: duplicates without an id and steps 3 and 4
+run on it as small frames (`second_pass`).
 
 Columns of both results: `region_row_id`, `dup_of`, `r_<field>` for the region side (without the
 birth date and sex), `n_<column>` for the national side, `matched_on`, `near_patient`.
@@ -89,11 +89,12 @@ def first_pass(region: DataFrame, national: DataFrame, held: DataFrame | None = 
     alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
     r_id, n_key = F.col("r_kontakt_id"), F.col("n_kontakt_id")
     if held is not None:
-        mark = held.select(F.col("n_kontakt_id").alias("_held_id"), F.lit(True).alias("_held"))
-        region = region.join(mark, F.col("r_kontakt_id") == F.col("_held_id"), "left")
-        r_id = F.when(F.col("_held").isNull(), r_id)
-        national = national.join(mark, F.col("n_kontakt_id") == F.col("_held_id"), "left")
-        n_key = F.when(F.col("_held"), F.concat(F.lit("!"), n_key)).otherwise(n_key)  # never a region key
+        mark = held.select(F.col("n_kontakt_id").alias("_held"))
+        is_held = F.col("_held").isNotNull()
+        region = region.join(mark, F.col("r_kontakt_id") == F.col("_held"), "left")
+        r_id = F.when(~is_held, r_id)
+        national = national.join(mark, F.col("n_kontakt_id") == F.col("_held"), "left")
+        n_key = F.when(is_held, F.concat(F.lit("!"), n_key)).otherwise(n_key)  # never a region key
     r = region.select(*R_COLUMNS, F.coalesce(r_id, alone).alias("_key"))
     r = r.select("*", F.min("region_row_id").over(Window.partitionBy("_key")).alias("_lead"))
     n = national.select(*N_COLUMNS, n_key.alias("_n_key"))
