@@ -5,8 +5,9 @@ and none on the other is a difference. Only the fields the extract has are compa
 mapped to null is not). The region's `value` is compared with the national course value.
 
 Each difference carries its explanation (`matching.reasons.explanation`), built per field
-without lambda functions, so the comparison runs in generated code with the rest of the join's
-projection (`lprflow.arrays`).
+without lambda functions, so it runs in generated code (`lprflow.arrays`). The first pass asks
+only whether a pair differs (`any_difference`); the few pairs that do are compared in full in the
+second pass.
 """
 
 from __future__ import annotations
@@ -66,10 +67,20 @@ def compared_fields(rules: MatchRules, mapped: set[str]) -> list[str]:
     return [f for f in rules.compare if f in mapped]
 
 
+def _tests(rules: MatchRules, fields: list[str]) -> list[tuple[str, Column]]:
+    return [(f, _differs(f, *(F.col(c) for c in SIDES[f]), rules)) for f in fields]
+
+
+def any_difference(rules: MatchRules, fields: list[str]) -> Column:
+    """Whether any of `fields` differs on a pair (a plain boolean; false without fields)."""
+    tests = _tests(rules, fields)
+    return reduce(lambda a, b: a | b, [d for _, d in tests]) if tests else F.lit(False)
+
+
 def differences(rules: MatchRules, fields: list[str], explain: Explain) -> Column:
     """DIFFERENCES of the fields that differ, each with `explain`'s reason and detail; null when
     none does (the test is a plain boolean, so a row without differences builds no array)."""
-    tests = [(f, _differs(f, *(F.col(c) for c in SIDES[f]), rules)) for f in fields]
+    tests = _tests(rules, fields)
     if not tests:
         return F.lit(None).cast(DIFFERENCES)
     items = []
@@ -81,5 +92,4 @@ def differences(rules: MatchRules, fields: list[str], explain: Explain) -> Colum
             detail.alias("detail"),
         )  # fmt: skip
         items.append((differs, item))
-    any_differs = reduce(lambda a, b: a | b, [d for _, d in tests])
-    return F.when(any_differs, present(items, DIFFERENCE))
+    return F.when(any_difference(rules, fields), present(items, DIFFERENCE))

@@ -14,14 +14,13 @@
    unit, with the same type, starting within the tolerance but of another patient
    (`near_patient` on both sides names the other side's row).
 
-How (docs/MATCHING.md, "How it is computed"): steps 1 (for the LPR3 ids) and 2 are one full outer
-join of the two sides on the id (`first_pass`), except for the ids it is told to hold back: those
-are left to the second pass, which pairs them on the id before step 3. The region side gets its
-id's lead from a window partitioned as the join needs it (no shuffle of its own), so each row of
-the join is either settled (a pair on the id, or a duplicate) or left (a lead without a national
-contact, a region row without an id, a national contact without a region row), marked by `LEFT`.
-What is left is few in a region that reports well: duplicates without an id and steps 3 and 4
-run on it as small frames (`second_pass`).
+How (docs/MATCHING.md, "How it is computed"): step 2 is one full outer join of the two sides on
+the id (`first_pass`) for the ids on one region row; the ids on more than one row
+(`duplicated_ids`, a narrow count before the join) are held back, so the join needs no window
+(and no sort) to find an id's lead. Each row of the join is a pair on the id or left (a held-back
+id's rows, a region row without an id or without a national contact, a national contact without
+a region row), marked by `LEFT`. What is left is few in a region that reports well: step 1, the
+held-back ids' pairs on the id, and steps 3 and 4 run on it as small frames (`second_pass`).
 
 Columns of both results: `region_row_id`, `dup_of`, `r_<field>` for the region side (without the
 birth date and sex), `n_<column>` for the national side, `matched_on`, `near_patient`.
@@ -80,36 +79,43 @@ def national_side(national: DataFrame) -> DataFrame:
     return national.select(*[F.col(c).alias(f"n_{c}") for c in N_FIELDS])
 
 
-def first_pass(region: DataFrame, national: DataFrame, held: DataFrame | None = None) -> DataFrame:
-    """Steps 1 and 2 for the LPR3 ids, in one full outer join of `region` (R_COLUMNS) and
-    `national` (N_COLUMNS): a pair per id of both sides (its lead region row), each other region
-    row of the id a duplicate of the lead, the rest marked `LEFT` (a region row without an id is
-    its own key, so it is left). `held` (column n_kontakt_id, settled): ids not paired here; both
-    sides' rows of such an id are left to the second pass, which pairs them on the id too."""
+def duplicated_ids(region: DataFrame) -> DataFrame:
+    """The LPR3 ids on more than one row of `region` (R_COLUMNS), as column n_kontakt_id: what
+    `first_pass` must hold back."""
+    return (
+        region.where(F.col("r_kontakt_id").isNotNull())
+        .groupBy("r_kontakt_id")
+        .count()
+        .where(F.col("count") > 1)
+        .select(F.col("r_kontakt_id").alias("n_kontakt_id"))
+    )
+
+
+def first_pass(region: DataFrame, national: DataFrame, held: DataFrame) -> DataFrame:
+    """Step 2 for the LPR3 ids, in one full outer join of `region` (R_COLUMNS) and `national`
+    (N_COLUMNS): a pair per id of both sides, the rest marked `LEFT` (a region row without an id
+    is its own key, so it is left). `held` (column n_kontakt_id, settled): ids not paired here,
+    at least every id on more than one region row (`duplicated_ids`), since the join takes each
+    region row on its own; both sides' rows of such an id are left to the second pass, which
+    finds the duplicates and pairs the lead on the id."""
     alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
-    r_id, n_key = F.col("r_kontakt_id"), F.col("n_kontakt_id")
-    if held is not None:
-        mark = held.select(F.col("n_kontakt_id").alias("_held"))
-        is_held = F.col("_held").isNotNull()
-        region = region.join(mark, F.col("r_kontakt_id") == F.col("_held"), "left")
-        r_id = F.when(~is_held, r_id)
-        national = national.join(mark, F.col("n_kontakt_id") == F.col("_held"), "left")
-        n_key = F.when(is_held, F.concat(F.lit("!"), n_key)).otherwise(n_key)  # never a region key
-    r = region.select(*R_COLUMNS, F.coalesce(r_id, alone).alias("_key"))
-    r = r.select("*", F.min("region_row_id").over(Window.partitionBy("_key")).alias("_lead"))
-    n = national.select(*N_COLUMNS, n_key.alias("_n_key"))
+    mark = held.select(F.col("n_kontakt_id").alias("_held"))
+    is_held = F.col("_held").isNotNull()
+    region = region.join(mark, F.col("r_kontakt_id") == F.col("_held"), "left")
+    national = national.join(mark, F.col("n_kontakt_id") == F.col("_held"), "left")
+    r = region.select(*R_COLUMNS, F.coalesce(F.when(~is_held, F.col("r_kontakt_id")), alone).alias("_key"))
+    n_key = F.when(is_held, F.concat(F.lit("!"), F.col("n_kontakt_id"))).otherwise(F.col("n_kontakt_id"))
+    n = national.select(*N_COLUMNS, n_key.alias("_n_key"))  # a held-back id's key meets no region key
     joined = r.join(n, F.col("_key") == F.col("_n_key"), "full_outer")
-    has_r, has_n = F.col("region_row_id").isNotNull(), F.col("n_kontakt_id").isNotNull()
-    lead = F.col("region_row_id") == F.col("_lead")
-    keeps_n = ~has_r | lead  # a duplicate's row does not carry the national contact
+    pair = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
     return joined.select(
         "region_row_id",
-        F.when(has_r & ~lead, F.col("_lead")).alias("dup_of"),
+        F.lit(None).cast("string").alias("dup_of"),
         *R_COLUMNS[1:],
-        *[F.when(keeps_n, F.col(c)).alias(c) for c in N_COLUMNS],
-        F.when(has_r & lead & has_n, F.lit(ID_PASS)).alias("matched_on"),
+        *N_COLUMNS,
+        F.when(pair, F.lit(ID_PASS)).alias("matched_on"),
         F.lit(None).cast("string").alias("near_patient"),
-        (~has_r | (lead & ~has_n)).alias(LEFT),
+        (~pair).alias(LEFT),
     )
 
 
@@ -175,8 +181,9 @@ def _mutual_best(cand: DataFrame, rounds: int) -> DataFrame:
 
 
 def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Paired:
-    """Steps 1 (rows without an id), 3 and 4 on what first_pass left: `left_r` (R_COLUMNS) and
-    `left_n` (N_COLUMNS), each read many times (pass them settled)."""
+    """Steps 1, 2 (the ids first_pass held back or left as a pair that differs), 3 and 4 on what
+    first_pass left: `left_r` (R_COLUMNS) and `left_n` (N_COLUMNS), each read many times (pass
+    them settled)."""
     key = contact_key(*[F.col(c) for c in ("r_kontakt_id", "r_cpr_key", "r_responsible_unit", "r_start_time",
                                            "r_type", "region_row_id")])  # fmt: skip
     lead = F.min("region_row_id").over(Window.partitionBy("_ck"))
@@ -187,7 +194,7 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
     dups = marked.where(~is_lead).select("region_row_id", F.col("_lead").alias("dup_of"))
     by_id = leads.select("region_row_id", F.col("r_kontakt_id").alias("n_kontakt_id")).join(
         left_n.select("n_kontakt_id"), "n_kontakt_id"
-    )  # the ids the first pass held back
+    )  # the ids the first pass held back or left
     attr_r = leads.join(by_id.select("region_row_id"), "region_row_id", "left_anti")
     attr_n = left_n.join(by_id.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
     by_attrs = _mutual_best(_candidates(attr_r, attr_n, rules, same_patient=True), rules.rounds)

@@ -7,9 +7,10 @@ what explains a non-match or a difference in the register and the error list and
 (`matching.reasons`), and value what only the region has (`matching.value`).
 
 contacts/ is written in two parts. The first pass (one full outer join of the two sides on the
-LPR3 id) writes every row it settles (a pair on the id, a duplicate of an id) in its final form,
-and the rows it leaves in the same form beside them (a folder of their own). The rows left are
-read back, paired by patient, unit and start, explained and valued, and added to contacts/.
+LPR3 id) writes every row it settles (a pair on the id with nothing different) in its final form,
+and the rows it leaves in the same columns beside them (a folder of their own), each with its own
+side's values. The rows left are read back (the national contact of a pair that differs read
+again by its id), paired, compared, explained and valued, and added to contacts/.
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ from grouping.tables import TableSet
 from lprflow.output import OutputDir
 from lprflow.reference import Reference
 from lprflow.session import sql_settings
-from matching.compare import DIFFERENCES, differences
+from matching.compare import DIFFERENCES, any_difference, differences
 from matching.config import MatchingConfig
 from matching.pairs import (
     BROADCAST_ROWS,
     LEFT,
     N_COLUMNS,
     R_COLUMNS,
+    duplicated_ids,
     first_pass,
     joinable,
     national_side,
@@ -178,6 +180,39 @@ def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[
     ]
 
 
+def _first_pass_contacts() -> list[Column]:
+    """CONTACT_COLUMNS of the first pass's rows (after `_explained_by`, with `_left`): a row it
+    settles is a pair on the id with nothing different (matched); a row it leaves keeps its own
+    side's values, for `_read_back`."""
+    settled_ = ~F.col("_left")
+    own = settled_ | F.col("region_row_id").isNull()  # the national value may stand for a missing one
+    return [
+        F.when(settled_, F.lit("matched")).alias("status"),
+        F.col("matched_on"),
+        F.col("region_row_id"),
+        F.col("r_kontakt_id").alias("region_kontakt_id"),
+        F.col("n_kontakt_id").alias("kontakt_id"),
+        *[F.coalesce(F.col(f"r_{f}"), F.when(own, F.col(f"n_{f}"))).alias(f) for f in SHARED],
+        F.col("n_status").alias("national_status"),
+        F.col("n_course_kind").alias("course_kind"),
+        F.col("n_course_id").alias("course_id"),
+        F.col("n_drg").alias("drg"),
+        F.col("n_course_value").alias("course_value"),
+        F.col("n_municipality_code").alias("municipality_code"),
+        F.col("r_drg").alias("region_drg"),
+        F.col("r_value").alias("region_value"),
+        F.col("r_municipality_code").alias("region_municipality_code"),
+        F.array().cast(DIFFERENCES).alias("differences"),
+        F.lit(None).cast("string").alias("reason"),
+        F.lit(None).cast("string").alias("detail"),
+        F.coalesce("error_rules", F.array().cast("array<string>")).alias("error_rules"),
+        *_nulls(VALUE_TYPES),
+        F.col("r_unreadable").alias("unreadable"),
+        F.col("r_extra").alias("extra"),
+        F.col("_left").alias(LEFT),
+    ]
+
+
 def _compared(rows: DataFrame, conf: MatchingConfig, fields: list[str]) -> DataFrame:
     """`rows` (with their lookups, `_explained_by`) with the differences of a pair, explained
     (`_diffs`, null where nothing differs and on a row of one side only), and the status."""
@@ -186,14 +221,17 @@ def _compared(rows: DataFrame, conf: MatchingConfig, fields: list[str]) -> DataF
     return rows.select("*", _status().alias("status"))
 
 
-def _read_back(left: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """The rows the first pass left (contacts/ columns) as pairing's two sides."""
-    r = left.where(F.col("region_row_id").isNotNull()).select(
-        *[F.col(REGION_FROM.get(c, c.removeprefix("r_"))).alias(c) for c in R_COLUMNS]
-    )
-    n = left.where(F.col("region_row_id").isNull()).select(
-        *[F.col(NATIONAL_FROM.get(c, c.removeprefix("n_"))).alias(c) for c in N_COLUMNS]
-    )
+def _read_back(left: DataFrame, national: DataFrame, cached: list[DataFrame]) -> tuple[DataFrame, DataFrame]:
+    """The rows the first pass left (contacts/ columns) as pairing's two sides. A pair it left
+    (one that differs) holds the region's values: its national contact is read again by id."""
+    has_r = F.col("region_row_id").isNotNull()
+    r = left.where(has_r).select(*[F.col(REGION_FROM.get(c, c.removeprefix("r_"))).alias(c) for c in R_COLUMNS])
+    n = left.where(~has_r).select(*[F.col(NATIONAL_FROM.get(c, c.removeprefix("n_"))).alias(c) for c in N_COLUMNS])
+    ids, n_ids = settled(left.where(has_r & F.col("kontakt_id").isNotNull()).select(F.col("kontakt_id").alias("_id")))
+    cached.append(ids)
+    if n_ids:
+        again = national_side(national).join(joinable(ids, n_ids), F.col("n_kontakt_id") == F.col("_id"), "left_semi")
+        n = n.unionByName(again)
     return r, n
 
 
@@ -259,23 +297,25 @@ def write_contacts(
     stage = out.path(f"_{name}_first_pass")
     try:
         lk = Lookups(later=None, rules=None)
-        held = None
         if has_register:
             later, n_later = settled(later_versions(versions, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
             cached.append(later)
             lk.later = joinable(later, n_later)
-            held = joinable(later.select("n_kontakt_id"), n_later)
         if errors is not None:
             rules, n_rules = settled(error_rules(errors).withColumnRenamed("kontakt_id", "_ek"))
             cached.append(rules)
             lk.rules = joinable(rules, n_rules)
-        # the first pass: everything it settles is final; what it leaves is written beside it.
-        # The contacts with a report after the as-of time are held back to the second pass, so
-        # that the later versions are not joined here
-        joined = first_pass(region_side(region), national_side(national), held)
-        first = _compared(_explained_by(joined, Lookups(later=None, rules=lk.rules)), conf, fields)
-        first = first.select("*", *_nulls(FOUND), *_nulls(VALUE_TYPES))
-        first = first.select(*_contacts(year, as_of, has_register), LEFT)
+        # the first pass: the pairs on the id with nothing different are final; the rest is
+        # written beside them. The ids on more than one region row are held back to the second
+        # pass (the join then needs no window to find their lead), and so is a pair that differs
+        # (its differences are explained there): the join's generated code stays small
+        r_side = region_side(region)
+        held, n_held = settled(duplicated_ids(r_side))
+        cached.append(held)
+        joined = first_pass(r_side, national_side(national), joinable(held, n_held))
+        first = _explained_by(joined, Lookups(later=None, rules=lk.rules))
+        first = first.select("*", (F.col(LEFT) | any_difference(conf.match, fields)).alias("_left"))
+        first = first.select(*_first_pass_contacts())
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
             first.write.mode("overwrite").partitionBy(LEFT).parquet(str(stage))
         schema = first.drop(LEFT).schema
@@ -287,7 +327,7 @@ def write_contacts(
             spark.read.schema(schema).parquet(str(left_dir)) if left_dir.exists() else spark.createDataFrame([], schema)
         )
         # the second pass, on what the first left
-        left_r, left_n = _read_back(left)
+        left_r, left_n = _read_back(left, national, cached)
         left_r, left_n = left_r.localCheckpoint(), left_n.localCheckpoint()
         cached += [left_r, left_n]
         paired = second_pass(left_r, left_n, conf.match)

@@ -1,5 +1,5 @@
 """Pairing (`matching.pairs`) on hand-built frames: a patient with very many contacts, and the ids
-the first pass holds back for the second."""
+the first pass holds back for the second (every id on more than one region row)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_agai
         N_COLUMNS,
         R_COLUMNS,
         _candidates,
+        duplicated_ids,
         first_pass,
         national_side,
         region_side,
@@ -57,7 +58,8 @@ def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_agai
     left_r = region.select("region_row_id", *[F.col(c).alias(f"r_{c}") for c in REGION_COLUMNS[1:]])
     left_n = national.select(*[F.col(c).alias(f"n_{c}") for c in NATIONAL_COLUMNS])
     assert _candidates(left_r, left_n, rules, same_patient=True).count() == n
-    first, _ = settled(first_pass(region_side(region), national_side(national)))
+    r_side = region_side(region)
+    first, _ = settled(first_pass(r_side, national_side(national), duplicated_ids(r_side)))
     assert first.where(~F.col(LEFT)).count() == 0  # nothing has an id in the extract: all left
     has_r = F.col("region_row_id").isNotNull()
     left_r, _ = settled(first.where(has_r).select(*R_COLUMNS))
@@ -75,15 +77,24 @@ def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_agai
 
 
 def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
-    """The first pass holds back the ids with a report after the as-of time (`held`); the second
-    pass pairs them on the id (also where unit and start differ) and finds their duplicates: the
-    same pairs as without holding back."""
+    """The first pass holds back every id on more than one region row (`duplicated_ids`) and any
+    other id it is told to; the second pass finds their duplicates and pairs their leads on the id
+    (also where unit and start differ): the same pairs whichever ids are held back."""
     from pyspark.sql import functions as F
 
     from grouping.national import NATIONAL_COLUMNS
     from matching.config import matching_config
     from matching.extract import REGION_COLUMNS
-    from matching.pairs import LEFT, N_COLUMNS, R_COLUMNS, first_pass, national_side, region_side, second_pass
+    from matching.pairs import (
+        LEFT,
+        N_COLUMNS,
+        R_COLUMNS,
+        duplicated_ids,
+        first_pass,
+        national_side,
+        region_side,
+        second_pass,
+    )
 
     t = dt.datetime(2021, 3, 1, 8)
     late = dt.datetime(2021, 6, 1, 8)  # K3's start in the extract: months from the national one
@@ -99,10 +110,12 @@ def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
     region = frame(
         REGION_COLUMNS,
         [
-            {"region_row_id": "r1", "kontakt_id": "K1", "cpr_key": "p", "responsible_unit": MED, "start_time": t},
             {"region_row_id": "r2", "kontakt_id": "K1", "cpr_key": "p", "responsible_unit": MED, "start_time": t},
+            {"region_row_id": "r1", "kontakt_id": "K1", "cpr_key": "p", "responsible_unit": MED, "start_time": t},
             {"region_row_id": "r3", "kontakt_id": "K2", "cpr_key": "p", "responsible_unit": MED, "start_time": t},
             {"region_row_id": "r4", "kontakt_id": "K3", "cpr_key": "p", "responsible_unit": SURG, "start_time": late},
+            {"region_row_id": "r5", "kontakt_id": "K4", "cpr_key": "p", "responsible_unit": MED, "start_time": t},
+            {"region_row_id": "r6", "kontakt_id": "K4", "cpr_key": "p", "responsible_unit": MED, "start_time": late},
         ],
     )
     national = frame(
@@ -110,9 +123,12 @@ def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
         [{"kontakt_id": k, "cpr_key": "p", "responsible_unit": MED, "start_time": t} for k in ("K1", "K2", "K3")],
     )
     rules = matching_config().match
+    r_side = region_side(region)
+    dups = duplicated_ids(r_side)
+    assert sorted(r["n_kontakt_id"] for r in dups.collect()) == ["K1", "K4"]
 
     def pairs(held: object) -> tuple[set, set]:
-        first = first_pass(region_side(region), national_side(national), held).cache()
+        first = first_pass(r_side, national_side(national), held).cache()
         settled_here = {r["region_row_id"] for r in first.where(~F.col(LEFT)).collect()}
         left = first.where(F.col(LEFT))
         has_r = F.col("region_row_id").isNotNull()
@@ -123,8 +139,9 @@ def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
             df.unpersist()
         return settled_here, got
 
+    # r1 leads K1 (the smallest row id), r2 is its duplicate; K4 has no national contact
     expected = {("r1", "K1", None, "kontakt_id"), ("r2", None, "r1", None), ("r3", "K2", None, "kontakt_id"),
-                ("r4", "K3", None, "kontakt_id")}  # fmt: skip
-    held = spark.createDataFrame([("K1",), ("K3",)], "n_kontakt_id string")
-    assert pairs(None) == ({"r1", "r2", "r3", "r4"}, expected)
-    assert pairs(held) == ({"r3"}, expected)
+                ("r4", "K3", None, "kontakt_id"), ("r5", None, None, None), ("r6", None, "r5", None)}  # fmt: skip
+    more = dups.unionByName(spark.createDataFrame([("K3",)], "n_kontakt_id string"))
+    assert pairs(dups) == ({"r3", "r4"}, expected)
+    assert pairs(more) == ({"r3"}, expected)
