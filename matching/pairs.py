@@ -79,30 +79,37 @@ def national_side(national: DataFrame) -> DataFrame:
     return national.select(*[F.col(c).alias(f"n_{c}") for c in N_FIELDS])
 
 
+def id_hash(kontakt_id: Column) -> Column:
+    """A 64-bit hash of an LPR3 id (null without one): the first pass holds ids back by it, so
+    counting them shuffles a long per row, not the id (a collision only holds back one id more,
+    which the second pass pairs on the id the same)."""
+    return F.when(kontakt_id.isNotNull(), F.xxhash64(kontakt_id))
+
+
 def duplicated_ids(region: DataFrame) -> DataFrame:
-    """The LPR3 ids on more than one row of `region` (R_COLUMNS), as column n_kontakt_id: what
-    `first_pass` must hold back."""
+    """The LPR3 ids on more than one row of `region` (R_COLUMNS) by their `id_hash` (column
+    id_hash): what `first_pass` must hold back."""
     return (
         region.where(F.col("r_kontakt_id").isNotNull())
-        .groupBy("r_kontakt_id")
+        .groupBy(id_hash(F.col("r_kontakt_id")).alias("id_hash"))
         .count()
         .where(F.col("count") > 1)
-        .select(F.col("r_kontakt_id").alias("n_kontakt_id"))
+        .select("id_hash")
     )
 
 
 def first_pass(region: DataFrame, national: DataFrame, held: DataFrame) -> DataFrame:
     """Step 2 for the LPR3 ids, in one full outer join of `region` (R_COLUMNS) and `national`
     (N_COLUMNS): a pair per id of both sides, the rest marked `LEFT` (a region row without an id
-    is its own key, so it is left). `held` (column n_kontakt_id, settled): ids not paired here,
-    at least every id on more than one region row (`duplicated_ids`), since the join takes each
-    region row on its own; both sides' rows of such an id are left to the second pass, which
-    finds the duplicates and pairs the lead on the id."""
+    is its own key, so it is left). `held` (column id_hash, settled): the `id_hash` of ids not
+    paired here, at least of every id on more than one region row (`duplicated_ids`), since the
+    join takes each region row on its own; both sides' rows of such an id are left to the second
+    pass, which finds the duplicates and pairs the lead on the id."""
     alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
-    mark = held.select(F.col("n_kontakt_id").alias("_held"))
+    mark = held.select(F.col("id_hash").alias("_held"))
     is_held = F.col("_held").isNotNull()
-    region = region.join(mark, F.col("r_kontakt_id") == F.col("_held"), "left")
-    national = national.join(mark, F.col("n_kontakt_id") == F.col("_held"), "left")
+    region = region.join(mark, id_hash(F.col("r_kontakt_id")) == F.col("_held"), "left")
+    national = national.join(mark, id_hash(F.col("n_kontakt_id")) == F.col("_held"), "left")
     r = region.select(*R_COLUMNS, F.coalesce(F.when(~is_held, F.col("r_kontakt_id")), alone).alias("_key"))
     n_key = F.when(is_held, F.concat(F.lit("!"), F.col("n_kontakt_id"))).otherwise(F.col("n_kontakt_id"))
     n = national.select(*N_COLUMNS, n_key.alias("_n_key"))  # a held-back id's key meets no region key
