@@ -96,7 +96,7 @@ def run_match(
 
     with atomic_output(out, "match", manifest, inputs, overwrite) as o:
         with step("pairing, comparing, explaining and valuing; writing contacts/", quiet):
-            write_contacts(
+            counted = write_contacts(
                 spark,
                 region,
                 nat.contacts,
@@ -112,9 +112,8 @@ def run_match(
                 o,
                 people,
             )
-        written = spark.read.parquet(str(o.path("contacts")))
         with step("summary and row accounting", quiet):
-            summary, in_contacts = match_summary(written)
+            summary, in_contacts = match_summary(counted)
             read = {"region_contacts": region.count(), "national": nat.contacts.count()}
             manifest["rows"] = {
                 side: {"read": read[side], "in_contacts": in_contacts[side]} for side in ("region_contacts", "national")

@@ -54,6 +54,7 @@ from matching.reasons import (
     only_region_reason,
     resolve_by_patient,
 )
+from matching.summary import Tally, tally
 from matching.value import VALUE_COLUMNS, value_at_stake
 
 STATUSES = ("matched", "matched_with_differences", "only_region", "only_national")
@@ -288,10 +289,11 @@ def write_contacts(
     out: OutputDir,
     people: Callable[[DataFrame], DataFrame],
     name: str = "contacts",
-) -> None:
-    """Pair, compare, explain and value; write `name`/ (CONTACT_COLUMNS) in `out`. `region`:
-    matching.extract.REGION_COLUMNS, `national`: grouping.national.NATIONAL_COLUMNS; `people(ids)`
-    the birth date and sex of the region rows in `ids` (matching.value.value_at_stake)."""
+) -> Tally:
+    """Pair, compare, explain and value; write `name`/ (CONTACT_COLUMNS) in `out` and return its
+    rows counted for the summary. `region`: matching.extract.REGION_COLUMNS, `national`:
+    grouping.national.NATIONAL_COLUMNS; `people(ids)` the birth date and sex of the region rows in
+    `ids` (matching.value.value_at_stake)."""
     has_register = versions is not None and as_of is not None
     cached: list[DataFrame] = []
     stage = out.path(f"_{name}_first_pass")
@@ -345,15 +347,23 @@ def write_contacts(
                 rows = rows.join(joinable(found, n_found), "region_row_id", "left")
             else:
                 rows = rows.select("*", *_nulls(FOUND))
+            # the first part counted for the summary while the value's last jobs run (its grouping
+            # is mostly planning on the driver, which leaves a core free)
+            counted = tally(spark.read.schema(schema).parquet(str(target))) if target.exists() else Tally()
             values, n_values = valued.result()
         cached.append(values)
         rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
         rows = rows.join(joinable(values, n_values), "region_row_id", "left")
         second = rows.select(*_contacts(year, as_of, has_register))
-        second.select(*[F.col(f.name).cast(f.dataType) for f in schema.fields]).write.mode("append").parquet(
-            str(target)
-        )
+        second_dir = stage / "second"
+        second.select(*[F.col(f.name).cast(f.dataType) for f in schema.fields]).write.parquet(str(second_dir))
+        counted = counted.add(tally(spark.read.schema(schema).parquet(str(second_dir))))
+        target.mkdir(exist_ok=True)
+        for f in second_dir.iterdir():  # Spark's part files are named by job: none is the first part's
+            if not f.name.startswith(("_", "._")):
+                f.rename(target / f.name)
         out.files[name] = {"format": "parquet"}
+        return counted
     finally:
         for df in cached:
             df.unpersist()

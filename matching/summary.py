@@ -2,14 +2,16 @@
 found and the share, by hospital, by department (responsible unit) and by reason, the value at
 stake, and what only the national data has.
 
-Two small jobs over contacts/: one grouped count at the finest grain the summary reports
-(hospital, unit, status, reason, key) that every total is added up from on the driver, and one
-count of the differences and unreadable values."""
+Two small jobs over each part of contacts/ (`tally`): one grouped count at the finest grain the
+summary reports (hospital, unit, status, reason, key) that every total is added up from on the
+driver, and one count of the differences and unreadable values. The parts' tallies add up
+(`Tally.add`), so the first pass's part is counted while the second pass's last jobs run."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from pyspark.sql import DataFrame
@@ -54,10 +56,35 @@ def _ordered(keys: Iterable[Any]) -> list[Any]:
     return sorted(keys, key=key)
 
 
-def match_summary(contacts: DataFrame) -> tuple[dict[str, Any], dict[str, int]]:
-    """The summary, and the rows of contacts/ per side (`region_contacts`, `national`)."""
-    cells = [
-        r.asDict()
+CELL = [*GRAIN, "region", "national"]
+
+
+@dataclass
+class Tally:
+    """Rows of contacts/ counted at the summary's grain (CELL -> [rows, value at stake or None])
+    and per difference and unreadable value ((kind, field, reason) -> rows)."""
+
+    cells: dict[tuple, list] = field(default_factory=dict)
+    items: dict[tuple, int] = field(default_factory=dict)
+
+    def add(self, other: Tally) -> Tally:
+        """Both tallies' rows (of two parts of contacts/)."""
+        cells = {k: list(v) for k, v in self.cells.items()}
+        for k, (n, value) in other.cells.items():
+            mine = cells.setdefault(k, [0, None])
+            mine[0] += n
+            if value is not None:
+                mine[1] = value if mine[1] is None else mine[1] + value
+        items = dict(self.items)
+        for k, n in other.items.items():
+            items[k] = items.get(k, 0) + n
+        return Tally(cells, items)
+
+
+def tally(contacts: DataFrame) -> Tally:
+    """The rows of `contacts` (CONTACT_COLUMNS) counted for the summary."""
+    cells = {
+        tuple(r[c] for c in CELL): [r["n"], r["value"]]
         for r in contacts.groupBy(
             *GRAIN,
             F.col("region_row_id").isNotNull().alias("region"),
@@ -65,7 +92,7 @@ def match_summary(contacts: DataFrame) -> tuple[dict[str, Any], dict[str, int]]:
         )
         .agg(F.count("*").alias("n"), F.sum("value_at_stake").alias("value"))
         .collect()  # a row per cell of the grain: hospitals x units x statuses x reasons
-    ]
+    }
     # a national contact has no region row, so no `unreadable` (null): concat would be null
     differences = F.coalesce("differences", F.array().cast(contacts.schema["differences"].dataType))
     unreadable = F.coalesce("unreadable", F.array().cast("array<string>"))
@@ -82,6 +109,14 @@ def match_summary(contacts: DataFrame) -> tuple[dict[str, Any], dict[str, int]]:
         .count()
         .collect()  # a row per field and reason
     )
+    return Tally(cells, {(r["k"], r["a"], r["b"]): r["count"] for r in counted})
+
+
+def match_summary(t: Tally) -> tuple[dict[str, Any], dict[str, int]]:
+    """The summary of contacts/ counted in `t`, and its rows per side (`region_contacts`,
+    `national`)."""
+    cells = [{**dict(zip(CELL, k, strict=True)), "n": n, "value": value} for k, (n, value) in t.cells.items()]
+    counted = [{"k": k, "a": a, "b": b, "count": n} for (k, a, b), n in t.items.items()]
     hospitals: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     units: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     reasons: dict[str, dict[str, int]] = {"only_region": defaultdict(int), "only_national": defaultdict(int)}

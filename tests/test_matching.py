@@ -256,6 +256,26 @@ def test_summary_in_the_regions_terms_and_every_row_accounted_for(matched):
     assert list(next(iter(r.values())).asDict()) == CONTACT_COLUMNS
 
 
+def test_the_summary_of_two_parts_of_contacts_is_the_summary_of_the_whole(spark, matched):
+    """The job counts contacts/ in two parts (the first pass's, then the second's) and adds the
+    tallies: any split of the rows gives the summary of the whole."""
+    from pyspark.sql import functions as F
+
+    from matching.summary import match_summary, tally
+
+    summary, _, _, out = matched
+    contacts = spark.read.parquet(str(out / "contacts"))
+    whole = tally(contacts)
+    part = F.col("status").isin("matched", "only_national")
+    split = tally(contacts.where(part)).add(tally(contacts.where(~part)))
+    assert 0 < contacts.where(part).count() < contacts.count()
+    assert split == whole
+    assert match_summary(split) == match_summary(whole)
+    got, rows = match_summary(split)
+    assert {k: got[k] for k in got} == {k: summary[k] for k in got}
+    assert rows["region_contacts"] == len(EXTRACT)
+
+
 def test_a_mapped_column_missing_from_the_extract_names_the_file_and_column(spark, tmp_path):
     from matching.config import matching_config
     from matching.extract import ExtractError, read_extract
