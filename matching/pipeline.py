@@ -87,6 +87,18 @@ CONTACT_COLUMNS = [
     "unreadable",
     "extra",
 ]
+# the contacts/ columns after SHARED that are one side's column as it is
+AS_IS = {
+    "national_status": "n_status",
+    "course_kind": "n_course_kind",
+    "course_id": "n_course_id",
+    "drg": "n_drg",
+    "course_value": "n_course_value",
+    "municipality_code": "n_municipality_code",
+    "region_drg": "r_drg",
+    "region_value": "r_value",
+    "region_municipality_code": "r_municipality_code",
+}
 # a side's column of pairing (matching.pairs) -> the contacts/ column that holds it on a row of
 # that side alone (how the rows the first pass leaves are read back)
 REGION_FROM = {
@@ -162,15 +174,7 @@ def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[
         F.col("r_kontakt_id").alias("region_kontakt_id"),
         F.col("n_kontakt_id").alias("kontakt_id"),
         *[_side(f).alias(f) for f in SHARED],
-        F.col("n_status").alias("national_status"),
-        F.col("n_course_kind").alias("course_kind"),
-        F.col("n_course_id").alias("course_id"),
-        F.col("n_drg").alias("drg"),
-        F.col("n_course_value").alias("course_value"),
-        F.col("n_municipality_code").alias("municipality_code"),
-        F.col("r_drg").alias("region_drg"),
-        F.col("r_value").alias("region_value"),
-        F.col("r_municipality_code").alias("region_municipality_code"),
+        *[F.col(c).alias(name) for name, c in AS_IS.items()],
         F.coalesce("_diffs", F.array().cast(DIFFERENCES)).alias("differences"),
         F.when(region_side_, r_reason).when(national_side_, n_reason).alias("reason"),
         F.when(region_side_, r_detail).when(national_side_, n_detail).alias("detail"),
@@ -194,15 +198,7 @@ def _first_pass_contacts() -> list[Column]:
         F.col("r_kontakt_id").alias("region_kontakt_id"),
         F.col("n_kontakt_id").alias("kontakt_id"),
         *[F.coalesce(F.col(f"r_{f}"), F.when(own, F.col(f"n_{f}"))).alias(f) for f in SHARED],
-        F.col("n_status").alias("national_status"),
-        F.col("n_course_kind").alias("course_kind"),
-        F.col("n_course_id").alias("course_id"),
-        F.col("n_drg").alias("drg"),
-        F.col("n_course_value").alias("course_value"),
-        F.col("n_municipality_code").alias("municipality_code"),
-        F.col("r_drg").alias("region_drg"),
-        F.col("r_value").alias("region_value"),
-        F.col("r_municipality_code").alias("region_municipality_code"),
+        *[F.col(c).alias(name) for name, c in AS_IS.items()],
         F.array().cast(DIFFERENCES).alias("differences"),
         F.lit(None).cast("string").alias("reason"),
         F.lit(None).cast("string").alias("detail"),
