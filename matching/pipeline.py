@@ -147,6 +147,14 @@ def _side(field: str) -> Column:
     return F.coalesce(F.col(f"r_{field}"), F.col(f"n_{field}"))
 
 
+def _with_rules(rows: DataFrame, rules: DataFrame | None) -> DataFrame:
+    """`rows` with the rules of their contact on the error list (`error_rules`)."""
+    if rules is None:
+        return rows.select("*", F.lit(None).cast("array<string>").alias("error_rules"))
+    on = F.coalesce("n_kontakt_id", "r_kontakt_id") == F.col("_ek")
+    return rows.join(rules, on, "left").drop("_ek")
+
+
 def _explained_by(rows: DataFrame, lk: Lookups) -> DataFrame:
     """`rows` with the later versions of their national contact and the rules of their contact
     on the error list."""
@@ -154,10 +162,7 @@ def _explained_by(rows: DataFrame, lk: Lookups) -> DataFrame:
         rows = rows.select("*", F.lit(None).cast(LATER).alias("later"))
     else:
         rows = rows.join(lk.later, "n_kontakt_id", "left")
-    if lk.rules is None:
-        return rows.select("*", F.lit(None).cast("array<string>").alias("error_rules"))
-    on = F.coalesce("n_kontakt_id", "r_kontakt_id") == F.col("_ek")
-    return rows.join(lk.rules, on, "left").drop("_ek")
+    return _with_rules(rows, lk.rules)
 
 
 def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[Column]:
@@ -186,7 +191,7 @@ def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[
 
 
 def _first_pass_contacts() -> list[Column]:
-    """CONTACT_COLUMNS of the first pass's rows (after `_explained_by`, with `_left`): a row it
+    """CONTACT_COLUMNS of the first pass's rows (after `_with_rules`, with `_left`): a row it
     settles is a pair on the id with nothing different (matched); a row it leaves keeps its own
     side's values, for `_read_back`."""
     settled_ = ~F.col("_left")
@@ -311,7 +316,7 @@ def write_contacts(
         held, n_held = settled(duplicated_ids(r_side))
         cached.append(held)
         joined = first_pass(r_side, national_side(national), joinable(held, n_held))
-        first = _explained_by(joined, Lookups(later=None, rules=lk.rules))
+        first = _with_rules(joined, lk.rules)  # the first pass explains no difference: no later versions
         first = first.select("*", (F.col(LEFT) | any_difference(conf.match, fields)).alias("_left"))
         first = first.select(*_first_pass_contacts())
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):

@@ -5,7 +5,8 @@ stake, and what only the national data has.
 Two small jobs over each part of contacts/ (`tally`): one grouped count at the finest grain the
 summary reports (hospital, unit, status, reason, key) that every total is added up from on the
 driver, and one count of the differences and unreadable values. The parts' tallies add up
-(`Tally.add`), so the first pass's part is counted while the second pass's last jobs run."""
+(`Tally.add`), so the first pass's part is counted while the value at stake's last jobs run
+(`matching.pipeline`)."""
 
 from __future__ import annotations
 
