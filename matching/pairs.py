@@ -98,13 +98,16 @@ def duplicated_ids(region: DataFrame) -> DataFrame:
     )
 
 
-def first_pass(region: DataFrame, national: DataFrame, held: DataFrame) -> DataFrame:
+def first_pass(region: DataFrame, national: DataFrame, held: DataFrame, same: Column | None = None) -> DataFrame:
     """Step 2 for the LPR3 ids, in one full outer join of `region` (R_COLUMNS) and `national`
     (N_COLUMNS): a pair per id of both sides, the rest marked `LEFT` (a region row without an id
     is its own key, so it is left). `held` (column id_hash, settled): the `id_hash` of ids not
     paired here, at least of every id on more than one region row (`duplicated_ids`), since the
     join takes each region row on its own; both sides' rows of such an id are left to the second
-    pass, which finds the duplicates and pairs the lead on the id."""
+    pass, which finds the duplicates and pairs the lead on the id. `same` (of a pair's r_ and n_
+    columns, never null): the join's condition besides the id, so a pair on the id that fails it
+    leaves both its rows, each on its own, to the second pass as well (which pairs them on the id
+    the same)."""
     alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
     mark = held.select(F.col("id_hash").alias("_held"))
     is_held = F.col("_held").isNotNull()
@@ -113,7 +116,8 @@ def first_pass(region: DataFrame, national: DataFrame, held: DataFrame) -> DataF
     r = region.select(*R_COLUMNS, F.coalesce(F.when(~is_held, F.col("r_kontakt_id")), alone).alias("_key"))
     n_key = F.when(is_held, F.concat(F.lit("!"), F.col("n_kontakt_id"))).otherwise(F.col("n_kontakt_id"))
     n = national.select(*N_COLUMNS, n_key.alias("_n_key"))  # a held-back id's key meets no region key
-    joined = r.join(n, F.col("_key") == F.col("_n_key"), "full_outer")
+    on = F.col("_key") == F.col("_n_key")
+    joined = r.join(n, on if same is None else on & same, "full_outer")
     pair = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
     return joined.select(
         "region_row_id",
@@ -161,30 +165,33 @@ def _candidates(left_r: DataFrame, left_n: DataFrame, rules: MatchRules, same_pa
     )
 
 
-def _mutual_best(cand: DataFrame, rounds: int) -> DataFrame:
-    """One-to-one pairs: in each round the pairs that are each other's best. Each round's result is
-    checkpointed (a few small actions), so the plan does not grow with the rounds; the rounds stop
-    early when no candidate is left."""
+def _mutual_best(cand: DataFrame, rounds: int) -> tuple[DataFrame, list[DataFrame]]:
+    """One-to-one pairs: in each round the pairs that are each other's best. The candidates are
+    computed once and each round's pairs are checkpointed (a few small actions), so neither a
+    round's plan nor the candidates' grows with the rounds; the rounds stop early when no candidate
+    is left. Returns the pairs and the checkpointed frames (unpersist when done)."""
     by_r = Window.partitionBy("region_row_id").orderBy("d_start", F.asc_nulls_last("d_end"), "n_kontakt_id")
     by_n = Window.partitionBy("n_kontakt_id").orderBy("d_start", F.asc_nulls_last("d_end"), "region_row_id")
+    rest = cand.localCheckpoint()
+    cached = [rest]
     taken: list[DataFrame] = []
-    rest = cand
-    for _ in range(rounds):
+    for i in range(rounds):
         ranked = rest.select("*", F.row_number().over(by_r).alias("_rr"), F.row_number().over(by_n).alias("_rn"))
         top = ranked.where((F.col("_rr") == 1) & (F.col("_rn") == 1)).select("region_row_id", "n_kontakt_id")
         top = top.localCheckpoint()
+        cached.append(top)
         taken.append(top)
-        rest = (
-            rest.join(top.select("region_row_id"), "region_row_id", "left_anti")
-            .join(top.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
-            .localCheckpoint()
-        )
+        if i == rounds - 1:
+            break
+        rest = rest.join(top.select("region_row_id"), "region_row_id", "left_anti").join(
+            top.select("n_kontakt_id"), "n_kontakt_id", "left_anti"
+        )  # a few anti joins on checkpointed frames: computed again where read, not kept
         if rest.isEmpty():
             break
     out = taken[0]
     for t in taken[1:]:
         out = out.unionByName(t)
-    return out
+    return out, cached
 
 
 def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Paired:
@@ -204,13 +211,13 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
     )  # the ids the first pass held back or left
     attr_r = leads.join(by_id.select("region_row_id"), "region_row_id", "left_anti")
     attr_n = left_n.join(by_id.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
-    by_attrs = _mutual_best(_candidates(attr_r, attr_n, rules, same_patient=True), rules.rounds)
+    by_attrs, best_cached = _mutual_best(_candidates(attr_r, attr_n, rules, same_patient=True), rules.rounds)
     taken = (
         by_id.select("region_row_id", "n_kontakt_id", F.lit(ID_PASS).alias("_on"))
         .unionByName(by_attrs.select("*", F.lit(ATTRIBUTE_PASS).alias("_on")))
         .localCheckpoint()
     )
-    cached.append(taken)
+    cached += [taken, *best_cached]
     rest_r = leads.join(taken.select("region_row_id"), "region_row_id", "left_anti")
     rest_n = left_n.join(taken.select("n_kontakt_id"), "n_kontakt_id", "left_anti")
     near = _candidates(rest_r, rest_n, rules, same_patient=False).localCheckpoint()  # read three times below

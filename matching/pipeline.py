@@ -7,10 +7,10 @@ what explains a non-match or a difference in the register and the error list and
 (`matching.reasons`), and value what only the region has (`matching.value`).
 
 contacts/ is written in two parts. The first pass (one full outer join of the two sides on the
-LPR3 id) writes every row it settles (a pair on the id with nothing different) in its final form,
-and the rows it leaves in the same columns beside them (a folder of their own), each with its own
-side's values. The rows left are read back (the national contact of a pair that differs read
-again by its id), paired, compared, explained and valued, and added to contacts/.
+LPR3 id with nothing different as the join's condition) writes every row it settles (a pair) in
+its final form, and the rows it leaves in the same columns beside them (a folder of their own),
+each one side's row with its values (a pair on the id that differs is two rows left). The rows
+left are read back, paired, compared, explained and valued, and added to contacts/.
 """
 
 from __future__ import annotations
@@ -191,18 +191,16 @@ def _contacts(year: int, as_of: dt.datetime | None, has_register: bool) -> list[
 
 
 def _first_pass_contacts() -> list[Column]:
-    """CONTACT_COLUMNS of the first pass's rows (after `_with_rules`, with `_left`): a row it
-    settles is a pair on the id with nothing different (matched); a row it leaves keeps its own
-    side's values, for `_read_back`."""
-    settled_ = ~F.col("_left")
-    own = settled_ | F.col("region_row_id").isNull()  # the national value may stand for a missing one
+    """CONTACT_COLUMNS of the first pass's rows (after `_with_rules`): a row it settles is a pair
+    on the id with nothing different (matched); a row it leaves is one side's row with its values,
+    for `_read_back`."""
     return [
-        F.when(settled_, F.lit("matched")).alias("status"),
+        F.when(~F.col(LEFT), F.lit("matched")).alias("status"),
         F.col("matched_on"),
         F.col("region_row_id"),
         F.col("r_kontakt_id").alias("region_kontakt_id"),
         F.col("n_kontakt_id").alias("kontakt_id"),
-        *[F.coalesce(F.col(f"r_{f}"), F.when(own, F.col(f"n_{f}"))).alias(f) for f in SHARED],
+        *[_side(f).alias(f) for f in SHARED],
         *[F.col(c).alias(name) for name, c in AS_IS.items()],
         F.array().cast(DIFFERENCES).alias("differences"),
         F.lit(None).cast("string").alias("reason"),
@@ -211,7 +209,7 @@ def _first_pass_contacts() -> list[Column]:
         *_nulls(VALUE_TYPES),
         F.col("r_unreadable").alias("unreadable"),
         F.col("r_extra").alias("extra"),
-        F.col("_left").alias(LEFT),
+        F.col(LEFT),
     ]
 
 
@@ -223,17 +221,12 @@ def _compared(rows: DataFrame, conf: MatchingConfig, fields: list[str]) -> DataF
     return rows.select("*", _status().alias("status"))
 
 
-def _read_back(left: DataFrame, national: DataFrame, cached: list[DataFrame]) -> tuple[DataFrame, DataFrame]:
-    """The rows the first pass left (contacts/ columns) as pairing's two sides. A pair it left
-    (one that differs) holds the region's values: its national contact is read again by id."""
+def _read_back(left: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """The rows the first pass left (contacts/ columns, each one side's row) as pairing's two
+    sides."""
     has_r = F.col("region_row_id").isNotNull()
     r = left.where(has_r).select(*[F.col(REGION_FROM.get(c, c.removeprefix("r_"))).alias(c) for c in R_COLUMNS])
     n = left.where(~has_r).select(*[F.col(NATIONAL_FROM.get(c, c.removeprefix("n_"))).alias(c) for c in N_COLUMNS])
-    ids, n_ids = settled(left.where(has_r & F.col("kontakt_id").isNotNull()).select(F.col("kontakt_id").alias("_id")))
-    cached.append(ids)
-    if n_ids:
-        again = national_side(national).join(joinable(ids, n_ids), F.col("n_kontakt_id") == F.col("_id"), "left_semi")
-        n = n.unionByName(again)
     return r, n
 
 
@@ -310,14 +303,15 @@ def write_contacts(
             lk.rules = joinable(rules, n_rules)
         # the first pass: the pairs on the id with nothing different are final; the rest is
         # written beside them. The ids on more than one region row are held back to the second
-        # pass (the join then needs no window to find their lead), and so is a pair that differs
-        # (its differences are explained there): the join's generated code stays small
+        # pass (the join then needs no window to find their lead), and a pair that differs is
+        # not a pair of the join (its differences are explained there): the join's generated code
+        # stays small
         r_side = region_side(region)
         held, n_held = settled(duplicated_ids(r_side))
         cached.append(held)
-        joined = first_pass(r_side, national_side(national), joinable(held, n_held))
+        same = ~any_difference(conf.match, fields)
+        joined = first_pass(r_side, national_side(national), joinable(held, n_held), same)
         first = _with_rules(joined, lk.rules)  # the first pass explains no difference: no later versions
-        first = first.select("*", (F.col(LEFT) | any_difference(conf.match, fields)).alias("_left"))
         first = first.select(*_first_pass_contacts())
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
             first.write.mode("overwrite").partitionBy(LEFT).parquet(str(stage))
@@ -330,7 +324,7 @@ def write_contacts(
             spark.read.schema(schema).parquet(str(left_dir)) if left_dir.exists() else spark.createDataFrame([], schema)
         )
         # the second pass, on what the first left
-        left_r, left_n = _read_back(left, national, cached)
+        left_r, left_n = _read_back(left)
         left_r, left_n = left_r.localCheckpoint(), left_n.localCheckpoint()
         cached += [left_r, left_n]
         paired = second_pass(left_r, left_n, conf.match)
