@@ -28,7 +28,7 @@ from lprflow.reference import Reference
 from lprflow.register import parse_time, read_table
 from matching.compare import compared_fields
 from matching.config import matching_config
-from matching.extract import read_extract
+from matching.extract import read_extract, read_people
 from matching.national import read_national
 from matching.pipeline import write_contacts
 from matching.reasons import REGISTER_TABLES
@@ -92,7 +92,7 @@ def run_match(
     fields = compared_fields(conf.match, set(conf.extract.mapped()))
 
     def people(ids: DataFrame) -> DataFrame:
-        return read_extract(*extract_args, only=ids).select("region_row_id", "birth_date", "sex")
+        return read_people(*extract_args, ids)
 
     with atomic_output(out, "match", manifest, inputs, overwrite) as o:
         with step("pairing, comparing, explaining and valuing; writing contacts/", quiet):

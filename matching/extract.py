@@ -91,6 +91,27 @@ def _time(c: Column, kind: object, fmt: str) -> Column:
     return F.to_utc_timestamp(wall, zone_name())
 
 
+def _keyed(raw: DataFrame, source_id: Column | None, by_source: bool) -> DataFrame:
+    """`raw` with its row id (ROW_ID): the source id (`source_id`, the mapped column read as text;
+    None where the mapping has none), else a hash of the row's values, and without a source id
+    mapped, that hash and the row's place among identical rows. `by_source`: the source id alone
+    (a row without one has none), so that no other column is read for it."""
+    if by_source:
+        if source_id is None:
+            raise ValueError("read_extract(by_source=True): the mapping has no source id")
+        return raw.select("*", source_id.alias(ROW_ID))
+    content = F.substring(
+        F.sha2(F.to_json(F.struct(*[F.col(c).cast("string").alias(c) for c in raw.columns])), 256), 1, 20
+    )
+    if source_id is not None:  # the region's own id; a row without one gets its content's hash
+        return raw.select("*", F.coalesce(source_id, content).alias(ROW_ID))
+    same = Window.partitionBy("_content").orderBy("_content")  # the hash and the row's place among identical rows
+    return raw.select("*", content.alias("_content")).select(
+        *[F.col(c) for c in raw.columns],
+        F.concat(F.col("_content"), F.lit("#"), F.row_number().over(same).cast("string")).alias(ROW_ID),
+    )
+
+
 def read_extract(
     spark: SparkSession,
     path: str | Path,
@@ -98,12 +119,15 @@ def read_extract(
     salt: str,
     units: DataFrame,
     only: DataFrame | None = None,
+    by_source: bool = False,
 ) -> DataFrame:
     """The extract in REGION_COLUMNS: one row per input row, with a deterministic row id (the
     source id where mapped, else a hash of the row's values and its place among identical rows),
     the hospital of its unit (`units`: sor_id, hospital_id), and the birth date and sex the CPR
     number encodes (null when the extract gives keys). With `only` (a frame of region_row_id): only
-    those rows, picked before their other fields are computed."""
+    those rows, picked before their other fields are computed; with `by_source` as well (the
+    mapping has a source id), picked by their source id alone, so a row without one (named by its
+    content's hash, which reads every column) is not picked."""
     path = Path(path)
     raw = _raw(spark, path, mapping)
     have = {f.name: f.dataType for f in raw.schema.fields}
@@ -146,18 +170,7 @@ def read_extract(
     key = patient_key(fields["patient"], salt) if cpr else fields["patient"]
     birth = cpr_birth_date(fields["patient"]) if cpr else F.lit(None).cast("date")
     sex = cpr_sex(fields["patient"]) if cpr else F.lit(None).cast("int")
-    content = F.substring(
-        F.sha2(F.to_json(F.struct(*[F.col(c).cast("string").alias(c) for c in raw.columns])), 256), 1, 20
-    )
-    if "source_id" in cols:  # the region's own id; a row without one gets its content's hash
-        row_id = F.coalesce(fields["source_id"], content)
-        keyed = raw.select("*", row_id.alias(ROW_ID))
-    else:  # the hash and the row's place among identical rows
-        same = Window.partitionBy("_content").orderBy("_content")
-        keyed = raw.select("*", content.alias("_content")).select(
-            *[F.col(c) for c in raw.columns],
-            F.concat(F.col("_content"), F.lit("#"), F.row_number().over(same).cast("string")).alias(ROW_ID),
-        )
+    keyed = _keyed(raw, fields["source_id"] if "source_id" in cols else None, by_source)
     cpr_key = F.when(fields["patient"].isNotNull(), key)
     if only is not None:  # before the fields are computed: they are then computed for these rows only
         keyed = keyed.join(only.select(F.col("region_row_id").alias(ROW_ID)), ROW_ID, "left_semi")
@@ -184,3 +197,24 @@ def read_extract(
         F.coalesce("hospital", "responsible_unit"),  # as grouping.courses names a unit's hospital
     )
     return df.select(*REGION_COLUMNS)
+
+
+def read_people(
+    spark: SparkSession, path: str | Path, mapping: ExtractMapping, salt: str, units: DataFrame, ids: DataFrame
+) -> DataFrame:
+    """region_row_id, birth_date and sex of the extract's rows in `ids` (region_row_id), settled
+    (checkpointed; unpersist when done). With a source id mapped, the rows are picked by it and
+    only the columns their birth date and sex come from are read; the whole rows are read only
+    for ids that are not a source id (rows named by their content), when any is asked for."""
+    cols = ["region_row_id", "birth_date", "sex"]
+    if "source_id" not in mapping.mapped():
+        return read_extract(spark, path, mapping, salt, units, only=ids).select(*cols).localCheckpoint()
+    found = read_extract(spark, path, mapping, salt, units, only=ids, by_source=True).select(*cols)
+    found = found.localCheckpoint()
+    missing = ids.select("region_row_id").join(found, "region_row_id", "left_anti")
+    if missing.isEmpty():
+        return found
+    both = found.unionByName(read_extract(spark, path, mapping, salt, units, only=missing).select(*cols))
+    both = both.localCheckpoint()
+    found.unpersist()
+    return both

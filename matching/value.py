@@ -142,7 +142,8 @@ def value_at_stake(
 ) -> DataFrame:
     """VALUE_COLUMNS for `rows` (the region rows only in the region, not duplicates: their
     region_row_id and r_* columns). `people(ids)`: the birth date and sex of the region rows in
-    `ids` (region_row_id, birth_date, sex), asked only for the rows that are grouped."""
+    `ids` (region_row_id, birth_date, sex; settled, unpersisted here), asked only for the rows
+    that are grouped."""
     in_course = _in_national_course(rows, national, gconf.courses.join_gap_hours).localCheckpoint()
     rest = (
         rows.where(F.col("r_cpr_key").isNotNull())
@@ -155,12 +156,12 @@ def value_at_stake(
         return _once(in_course)
     few = n_rest <= FEW_ROWS
     ids = rest.select("region_row_id")
-    born = people(F.broadcast(ids) if few else ids).select(
-        "region_row_id", F.col("birth_date").alias("r_birth_date"), F.col("sex").alias("r_sex")
-    )
+    people_ = people(F.broadcast(ids) if few else ids)
+    born = people_.select("region_row_id", F.col("birth_date").alias("r_birth_date"), F.col("sex").alias("r_sex"))
     picked = rest
     rest = rest.join(F.broadcast(born) if few else born, "region_row_id").localCheckpoint()  # each has its own
     picked.unpersist()
+    people_.unpersist()
     one_partition = {"spark.sql.shuffle.partitions": "1"} if few else {}
     with (
         sql_settings(spark, one_partition),

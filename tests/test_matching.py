@@ -326,3 +326,43 @@ def test_an_extract_without_source_ids_numbers_identical_rows_and_only_picks_row
     assert picked(k2) == [(k2, "K2", dt.date(1980, 2, 2), 2)]  # 0202802222: born 2 Feb 1980, even: a woman
     assert [r[0] for r in picked(twins[1]["region_row_id"], "nope")] == [twins[1]["region_row_id"]]
     assert picked("nope") == []
+
+
+def test_people_picked_by_source_id_and_by_content_where_a_row_has_no_source_id(spark, tmp_path):
+    """`read_people` gives the birth date and sex of the rows asked for: a row with a source id is
+    picked by it; a row without one (its id its content's hash) is picked from its whole row; an
+    id of no row gives nothing. The result matches the whole extract's row for row."""
+    from matching.config import matching_config
+    from matching.extract import read_extract, read_people
+
+    (tmp_path / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
+    mapping = matching_config(tmp_path / "mapping.yaml").extract
+    path = tmp_path / "extract.csv"
+    lines = [_line("e1", "K1", "P1", T(2021, 3, 1, 8), T(2021, 3, 3, 10)),
+             _line("", "K2", "P2", T(2021, 3, 1, 8), T(2021, 3, 1, 9)),  # no source id
+             _line("e3", "K3", "P2", T(2021, 4, 1, 8), T(2021, 4, 1, 9))]  # fmt: skip
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    units = spark.createDataFrame([(MED, HOSPITAL)], "sor_id string, hospital_id string")
+    whole = {r["kontakt_id"]: r for r in read_extract(spark, path, mapping, "salt", units).collect()}
+    hashed = whole["K2"]["region_row_id"]
+    assert whole["K1"]["region_row_id"] == "e1" and len(hashed) == 20
+
+    def people(*ids: str) -> set[tuple]:
+        asked = spark.createDataFrame([(i,) for i in ids], "region_row_id string")
+        got = read_people(spark, path, mapping, "salt", units, asked)
+        rows = {(r["region_row_id"], r["birth_date"], r["sex"]) for r in got.collect()}
+        got.unpersist()
+        return rows
+
+    def expected(*kontakt_ids: str) -> set[tuple]:
+        return {(whole[k]["region_row_id"], whole[k]["birth_date"], whole[k]["sex"]) for k in kontakt_ids}
+
+    assert whole["K2"]["birth_date"] == dt.date(1980, 2, 2) and whole["K2"]["sex"] == 2
+    assert people("e1", "e3") == expected("K1", "K3")  # by source id alone
+    assert people("e1", hashed, "nope") == expected("K1", "K2")  # the hashed row from its whole row
+    assert people("nope") == set()
+    asked = spark.createDataFrame([("e1",)], "region_row_id string")
+    picked = read_extract(spark, path, mapping, "salt", units, only=asked, by_source=True)
+    plan = picked.select("region_row_id", "birth_date", "sex")._jdf.queryExecution().executedPlan().toString()
+    read = plan[plan.index("ReadSchema: ") :].split("\n")[0]
+    assert "epj_id" in read and "cpr" in read and "adiag" not in read and "start" not in read  # not the whole row
