@@ -230,6 +230,24 @@ def _read_back(left: DataFrame) -> tuple[DataFrame, DataFrame]:
     return r, n
 
 
+def _later(
+    versions: dict[str, DataFrame], as_of: dt.datetime, rows: DataFrame, cached: list[DataFrame]
+) -> DataFrame | None:
+    """The versions after `as_of` (`reasons.later_versions`, settled and joinable) of the national
+    contacts paired in `rows` (the second pass's: the only pairs whose differences are explained);
+    None when it pairs none."""
+    both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
+    ids, n_ids = settled(rows.where(both).select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
+    cached.append(ids)
+    if n_ids == 0:
+        return None
+    asked = joinable(ids, n_ids)
+    theirs = {name: versions[name].join(asked, "kontakt_id", "left_semi") for name in ("kontakt", "diagnose")}
+    later, n_later = settled(later_versions(theirs, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
+    cached.append(later)
+    return joinable(later, n_later)
+
+
 def _lone_lookups(
     spark: SparkSession,
     lone: DataFrame,
@@ -292,11 +310,7 @@ def write_contacts(
     cached: list[DataFrame] = []
     stage = out.path(f"_{name}_first_pass")
     try:
-        lk = Lookups(later=None, rules=None)
-        if has_register:
-            later, n_later = settled(later_versions(versions, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
-            cached.append(later)
-            lk.later = joinable(later, n_later)
+        lk = Lookups(later=None, rules=None)  # the later versions after the second pass, for its pairs
         if errors is not None:
             rules, n_rules = settled(error_rules(errors).withColumnRenamed("kontakt_id", "_ek"))
             cached.append(rules)
@@ -329,7 +343,6 @@ def write_contacts(
         cached += [left_r, left_n]
         paired = second_pass(left_r, left_n, conf.match)
         cached += paired.cached
-        rows = _compared(_explained_by(paired.rows, lk), conf, fields)
         # the value at stake and the register lookups are both chains of small jobs: run side by side
         # (the value's one-partition setting for a few rows is the session's: the lookups planned
         # while it holds use it too, which suits their small frames)
@@ -339,12 +352,17 @@ def write_contacts(
             )
             if has_register:
                 found, n_found = _lone_lookups(spark, paired.lone, versions, as_of, conf, gconf, cached)
+            # the first part counted for the summary, and the later versions looked up, while the
+            # value's last jobs run (its grouping is mostly planning on the driver, which leaves a
+            # core free)
+            counted = tally(spark.read.schema(schema).parquet(str(target))) if target.exists() else Tally()
+            if has_register:
+                lk.later = _later(versions, as_of, paired.rows, cached)
+            rows = _compared(_explained_by(paired.rows, lk), conf, fields)
+            if has_register:
                 rows = rows.join(joinable(found, n_found), "region_row_id", "left")
             else:
                 rows = rows.select("*", *_nulls(FOUND))
-            # the first part counted for the summary while the value's last jobs run (its grouping
-            # is mostly planning on the driver, which leaves a core free)
-            counted = tally(spark.read.schema(schema).parquet(str(target))) if target.exists() else Tally()
             values, n_values = valued.result()
         cached.append(values)
         rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
