@@ -31,8 +31,8 @@ from lprflow.reference import Reference
 from lprflow.session import sql_settings
 from matching.compare import DIFFERENCES, any_difference, differences
 from matching.config import MatchingConfig
+from matching.lookups import register_lookups
 from matching.pairs import (
-    BROADCAST_ROWS,
     LEFT,
     N_COLUMNS,
     R_COLUMNS,
@@ -48,11 +48,8 @@ from matching.reasons import (
     LATER,
     error_rules,
     explanation,
-    first_reports,
-    later_versions,
     only_national_reason,
     only_region_reason,
-    resolve_by_patient,
 )
 from matching.summary import Tally, tally
 from matching.value import VALUE_COLUMNS, value_at_stake
@@ -230,61 +227,6 @@ def _read_back(left: DataFrame) -> tuple[DataFrame, DataFrame]:
     return r, n
 
 
-def _later(
-    versions: dict[str, DataFrame], as_of: dt.datetime, rows: DataFrame, cached: list[DataFrame]
-) -> DataFrame | None:
-    """The versions after `as_of` (`reasons.later_versions`, settled and joinable) of the national
-    contacts paired in `rows` (the second pass's: the only pairs whose differences are explained);
-    None when it pairs none."""
-    both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
-    ids, n_ids = settled(rows.where(both).select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
-    cached.append(ids)
-    if n_ids == 0:
-        return None
-    asked = joinable(ids, n_ids)
-    theirs = {name: versions[name].join(asked, "kontakt_id", "left_semi") for name in ("kontakt", "diagnose")}
-    later, n_later = settled(later_versions(theirs, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
-    cached.append(later)
-    return joinable(later, n_later)
-
-
-def _lone_lookups(
-    spark: SparkSession,
-    lone: DataFrame,
-    versions: dict[str, DataFrame],
-    as_of: dt.datetime,
-    conf: MatchingConfig,
-    gconf: GroupingConfig,
-    cached: list[DataFrame],
-) -> tuple[DataFrame, int]:
-    """Per region row left alone that the register has (by its id, or without one by patient,
-    unit and start): found, first_reported, deleted_at."""
-    no_id = lone.where(F.col("r_kontakt_id").isNull())
-    n_no_id = no_id.count()
-    by_patient = (
-        spark.createDataFrame([], "region_row_id string, register_kontakt_id string")
-        if n_no_id == 0  # then the register's patients need not be read
-        else resolve_by_patient(
-            versions,
-            no_id,
-            conf.match.start_tolerance_minutes,
-            gconf.courses.patient_key_salt,
-            few=n_no_id <= BROADCAST_ROWS,
-        )
-    ).localCheckpoint()
-    lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
-    lone_ids, n_lone = settled(
-        lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
-    )
-    ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
-    first = first_reports(versions, ids, as_of, few=n_lone <= BROADCAST_ROWS).withColumnRenamed("kontakt_id", "_lk")
-    found, n_found = settled(
-        lone_ids.join(first, "_lk").select("region_row_id", "first_reported", "deleted_at", F.lit(True).alias("found"))
-    )
-    cached += [by_patient, lone_ids, found]
-    return found, n_found
-
-
 def write_contacts(
     spark: SparkSession,
     region: DataFrame,
@@ -351,16 +293,17 @@ def write_contacts(
                 lambda: settled(value_at_stake(spark, paired.lone, national, reference, tables, gconf, people))
             )
             if has_register:
-                found, n_found = _lone_lookups(spark, paired.lone, versions, as_of, conf, gconf, cached)
-            # the first part counted for the summary, and the later versions looked up, while the
-            # value's last jobs run (its grouping is mostly planning on the driver, which leaves a
-            # core free)
+                reg = register_lookups(
+                    spark, paired, versions, as_of, conf.match.start_tolerance_minutes,
+                    gconf.courses.patient_key_salt, cached,
+                )  # fmt: skip
+                lk.later = reg.later
+            # the first part counted for the summary while the value's last jobs run (its grouping
+            # is mostly planning on the driver, which leaves a core free)
             counted = tally(spark.read.schema(schema).parquet(str(target))) if target.exists() else Tally()
-            if has_register:
-                lk.later = _later(versions, as_of, paired.rows, cached)
             rows = _compared(_explained_by(paired.rows, lk), conf, fields)
             if has_register:
-                rows = rows.join(joinable(found, n_found), "region_row_id", "left")
+                rows = rows.join(reg.found, "region_row_id", "left")
             else:
                 rows = rows.select("*", *_nulls(FOUND))
             values, n_values = valued.result()
