@@ -1,31 +1,22 @@
 """The register looked up for what the second pass leaves (docs/MATCHING.md): for each region row
-left alone, whether the register has it and when it was first reported or deleted; for each
-national contact it pairs, the versions reported after the as-of time (what explains a
-difference as late).
+left alone, whether the register has it and when it was first reported or deleted
+(`lone_lookups`); for each national contact it pairs, the versions reported after the as-of time,
+what explains a difference as late (`later_for_pairs`).
 
-Both read the register's kontakt versions of a handful of ids: one scan picks the versions of
-all of them (the ids broadcast to it) and both lookups run on those; the diagnose versions are
-read only for the paired contacts, and only when there are any.
+Each reads the register's versions of a handful of ids (the ids broadcast to the scan), and only
+the columns it needs: one scan of the kontakt versions for both was measured slower (bench/RESULTS.md,
+tenth round), as the later versions need every field of a version and the first reports three.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from matching.pairs import BROADCAST_ROWS, Paired, joinable, settled
+from matching.pairs import BROADCAST_ROWS, joinable, settled
 from matching.reasons import first_reports, later_versions, resolve_by_patient
-
-
-@dataclass
-class RegisterLookups:
-    found: (
-        DataFrame  # per region row left alone that the register has: region_row_id, first_reported, deleted_at, found
-    )
-    later: DataFrame | None  # n_kontakt_id, later (reasons.later_versions); None when nothing is paired
 
 
 def _lone_ids(
@@ -54,34 +45,42 @@ def _lone_ids(
     return lone_ids, n_lone
 
 
-def register_lookups(
+def lone_lookups(
     spark: SparkSession,
-    paired: Paired,
+    lone: DataFrame,
     versions: dict[str, DataFrame],
     as_of: dt.datetime,
     tolerance_minutes: float,
     salt: str,
     cached: list[DataFrame],
-) -> RegisterLookups:
-    """The register's answers for `paired` (matching.pairs.second_pass), settled and joinable;
-    their checkpoints are added to `cached`."""
-    lone_ids, n_lone = _lone_ids(spark, paired.lone, versions, tolerance_minutes, salt, cached)
+) -> DataFrame:
+    """Per region row left alone (`lone`, matching.pairs.Paired.lone) that the register has (by its
+    id, or without one by patient, unit and start): region_row_id, first_reported, deleted_at,
+    found; settled and joinable, its checkpoints added to `cached`."""
+    lone_ids, n_lone = _lone_ids(spark, lone, versions, tolerance_minutes, salt, cached)
     ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
-    both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
-    pair_ids, n_pairs = settled(paired.rows.where(both).select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
-    asked, n_asked = settled(ids.unionByName(pair_ids).distinct())
-    kontakt, _ = settled(versions["kontakt"].join(joinable(asked, n_asked), "kontakt_id", "left_semi"))
-    cached += [pair_ids, asked, kontakt]
-    mine = {"kontakt": kontakt}
-    first = first_reports(mine, ids, as_of, few=n_lone <= BROADCAST_ROWS).withColumnRenamed("kontakt_id", "_lk")
+    first = first_reports(versions, ids, as_of, few=n_lone <= BROADCAST_ROWS).withColumnRenamed("kontakt_id", "_lk")
     found, n_found = settled(
         lone_ids.join(first, "_lk").select("region_row_id", "first_reported", "deleted_at", F.lit(True).alias("found"))
     )
     cached.append(found)
-    later = None
-    if n_pairs:
-        mine["diagnose"] = versions["diagnose"].join(joinable(pair_ids, n_pairs), "kontakt_id", "left_semi")
-        later, n_later = settled(later_versions(mine, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
-        cached.append(later)
-        later = joinable(later, n_later)
-    return RegisterLookups(found=joinable(found, n_found), later=later)
+    return joinable(found, n_found)
+
+
+def later_for_pairs(
+    versions: dict[str, DataFrame], as_of: dt.datetime, rows: DataFrame, cached: list[DataFrame]
+) -> DataFrame | None:
+    """The versions after `as_of` (`reasons.later_versions`: n_kontakt_id, later; settled and
+    joinable) of the national contacts paired in `rows` (matching.pairs.Paired.rows: the second
+    pass's pairs, the only ones whose differences are explained); None when it pairs none (the
+    register is then not read)."""
+    both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
+    ids, n_ids = settled(rows.where(both).select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
+    cached.append(ids)
+    if n_ids == 0:
+        return None
+    asked = joinable(ids, n_ids)
+    theirs = {name: versions[name].join(asked, "kontakt_id", "left_semi") for name in ("kontakt", "diagnose")}
+    later, n_later = settled(later_versions(theirs, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
+    cached.append(later)
+    return joinable(later, n_later)

@@ -31,7 +31,7 @@ from lprflow.reference import Reference
 from lprflow.session import sql_settings
 from matching.compare import DIFFERENCES, any_difference, differences
 from matching.config import MatchingConfig
-from matching.lookups import register_lookups
+from matching.lookups import later_for_pairs, lone_lookups
 from matching.pairs import (
     LEFT,
     N_COLUMNS,
@@ -293,17 +293,19 @@ def write_contacts(
                 lambda: settled(value_at_stake(spark, paired.lone, national, reference, tables, gconf, people))
             )
             if has_register:
-                reg = register_lookups(
-                    spark, paired, versions, as_of, conf.match.start_tolerance_minutes,
+                found = lone_lookups(
+                    spark, paired.lone, versions, as_of, conf.match.start_tolerance_minutes,
                     gconf.courses.patient_key_salt, cached,
                 )  # fmt: skip
-                lk.later = reg.later
-            # the first part counted for the summary while the value's last jobs run (its grouping
-            # is mostly planning on the driver, which leaves a core free)
+            # the first part counted for the summary, and the later versions looked up, while the
+            # value's last jobs run (its grouping is mostly planning on the driver, which leaves a
+            # core free)
             counted = tally(spark.read.schema(schema).parquet(str(target))) if target.exists() else Tally()
+            if has_register:
+                lk.later = later_for_pairs(versions, as_of, paired.rows, cached)
             rows = _compared(_explained_by(paired.rows, lk), conf, fields)
             if has_register:
-                rows = rows.join(reg.found, "region_row_id", "left")
+                rows = rows.join(found, "region_row_id", "left")
             else:
                 rows = rows.select("*", *_nulls(FOUND))
             values, n_values = valued.result()
