@@ -17,10 +17,12 @@
 How (docs/MATCHING.md, "How it is computed"): step 2 is one full outer join of the two sides on
 the id (`first_pass`) for the ids on one region row; the ids on more than one row
 (`duplicated_ids`, a narrow count before the join) are held back, so the join needs no window
-(and no sort) to find an id's lead. Each row of the join is a pair on the id or left (a held-back
-id's rows, a region row without an id or without a national contact, a national contact without
-a region row), marked by `LEFT`. What is left is few in a region that reports well: step 1, the
-held-back ids' pairs on the id, and steps 3 and 4 run on it as small frames (`second_pass`).
+(and no sort) to find an id's lead. Each row of the join is a pair on the id with nothing
+different (the join's condition) or left, one side's row (a held-back id's rows, a region row
+without an id or without a national contact, a national contact without a region row, both rows
+of a pair on the id that differs), marked by `LEFT`. What is left is few in a region that
+reports well: step 1, the pairs on the id of what is left, and steps 3 and 4 run on it as small
+frames (`second_pass`).
 
 Columns of both results: `region_row_id`, `dup_of`, `r_<field>` for the region side (without the
 birth date and sex), `n_<column>` for the national side, `matched_on`, `near_patient`.
