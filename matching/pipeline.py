@@ -109,15 +109,10 @@ NATIONAL_FROM = {"n_kontakt_id": "kontakt_id", "n_status": "national_status"}
 FOUND = {"found": "boolean", "first_reported": "timestamp", "deleted_at": "timestamp"}
 # the first pass writes its settled rows and the rows it leaves in one pass, without the sort by
 # the mark Spark otherwise plans before a partitioned write: a writer per mark in each task
-# (measured at scale 1.0, the same process: the first pass 53.8 s sorted, 38.5 s not; the floor 37.2 s).
-# Its two scans are split at 32 MB, not Spark's 128 MB: a region-year's extract and national
-# contacts were 3 and 2 tasks, which left a core idle at each scan's end (measured at scale 1.0, a
-# fresh process: the two scan stages 12.1 s end to end, 20.0 s of task CPU; split at 32 MB, 8
-# tasks each, 9.1 s and 13.6 s)
-FIRST_PASS_WRITE = {
+# (measured at scale 1.0, the same process: the first pass 53.8 s sorted, 38.5 s not; the floor 37.2 s)
+UNSORTED_PARTITIONED_WRITE = {
     "spark.sql.optimizer.plannedWrite.enabled": "false",
     "spark.sql.maxConcurrentOutputFileWriters": "2",
-    "spark.sql.files.maxPartitionBytes": "32m",
 }
 VALUE_TYPES = {"value_at_stake": "double", "value_source": "string", "value_course_id": "string", "value_drg": "string"}
 
@@ -274,7 +269,7 @@ def write_contacts(
         joined = first_pass(r_side, national_side(national), joinable(held, n_held), same)
         first = _with_rules(joined, lk.rules)  # the first pass explains no difference: no later versions
         first = first.select(*_first_pass_contacts())
-        with sql_settings(spark, FIRST_PASS_WRITE):
+        with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
             first.write.mode("overwrite").partitionBy(LEFT).parquet(str(stage))
         schema = first.drop(LEFT).schema
         target = out.path(name)
@@ -313,12 +308,9 @@ def write_contacts(
                 rows = rows.join(found, "region_row_id", "left")
             else:
                 rows = rows.select("*", *_nulls(FOUND))
-            # compared and explained while the value's last jobs run: the write after it only
-            # adds the values
-            rows = rows.withColumn("found", F.coalesce("found", F.lit(False))).localCheckpoint()
-            cached.append(rows)
             values, n_values = valued.result()
         cached.append(values)
+        rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
         rows = rows.join(joinable(values, n_values), "region_row_id", "left")
         second = rows.select(*_contacts(year, as_of, has_register))
         second_dir = stage / "second"
