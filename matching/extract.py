@@ -206,15 +206,17 @@ def read_people(
     (checkpointed; unpersist when done). With a source id mapped, the rows are picked by it and
     only the columns their birth date and sex come from are read; the whole rows are read only
     for ids that are not a source id (rows named by their content), when any is asked for."""
-    cols = ["region_row_id", "birth_date", "sex"]
+
+    def picked(only: DataFrame, by_source: bool = False) -> DataFrame:
+        rows = read_extract(spark, path, mapping, salt, units, only=only, by_source=by_source)
+        return rows.select("region_row_id", "birth_date", "sex")
+
     if "source_id" not in mapping.mapped():
-        return read_extract(spark, path, mapping, salt, units, only=ids).select(*cols).localCheckpoint()
-    found = read_extract(spark, path, mapping, salt, units, only=ids, by_source=True).select(*cols)
-    found = found.localCheckpoint()
+        return picked(ids).localCheckpoint()
+    found = picked(ids, by_source=True).localCheckpoint()
     missing = ids.select("region_row_id").join(found, "region_row_id", "left_anti")
     if missing.isEmpty():
         return found
-    both = found.unionByName(read_extract(spark, path, mapping, salt, units, only=missing).select(*cols))
-    both = both.localCheckpoint()
+    both = found.unionByName(picked(missing)).localCheckpoint()
     found.unpersist()
     return both
