@@ -103,23 +103,22 @@ def duplicated_ids(region: DataFrame) -> DataFrame:
 def first_pass(region: DataFrame, national: DataFrame, held: DataFrame, same: Column | None = None) -> DataFrame:
     """Step 2 for the LPR3 ids, in one full outer join of `region` (R_COLUMNS) and `national`
     (N_COLUMNS): a pair per id of both sides, the rest marked `LEFT` (a region row without an id
-    is its own key, so it is left). `held` (column id_hash, settled): the `id_hash` of ids not
-    paired here, at least of every id on more than one region row (`duplicated_ids`), since the
-    join takes each region row on its own; both sides' rows of such an id are left to the second
-    pass, which finds the duplicates and pairs the lead on the id. `same` (of a pair's r_ and n_
+    is its own key, so it is left). `held` (column id_hash; broadcast to the region side, and as
+    `duplicated_ids` of the same region counted in the same query, while the national side is
+    read): the `id_hash` of ids not paired here, at least of every id on more than one region row,
+    since the join takes each region row on its own. A held-back id's region rows are keyed alone,
+    so both sides' rows of it are left to the second pass, which finds the duplicates and pairs the
+    lead on the id. `same` (of a pair's r_ and n_
     columns, never null): the join's condition besides the id, so a pair on the id that fails it
     leaves both its rows, each on its own, to the second pass as well (which pairs them on the id
     the same)."""
     alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
-    mark = held.select(F.col("id_hash").alias("_held"))
-    is_held = F.col("_held").isNotNull()
+    mark = F.broadcast(held.select(F.col("id_hash").alias("_held")))
     region = region.join(mark, id_hash(F.col("r_kontakt_id")) == F.col("_held"), "left")
-    national = national.join(mark, id_hash(F.col("n_kontakt_id")) == F.col("_held"), "left")
-    r = region.select(*R_COLUMNS, F.coalesce(F.when(~is_held, F.col("r_kontakt_id")), alone).alias("_key"))
-    n_key = F.when(is_held, F.concat(F.lit("!"), F.col("n_kontakt_id"))).otherwise(F.col("n_kontakt_id"))
-    n = national.select(*N_COLUMNS, n_key.alias("_n_key"))  # a held-back id's key meets no region key
-    on = F.col("_key") == F.col("_n_key")
-    joined = r.join(n, on if same is None else on & same, "full_outer")
+    key = F.coalesce(F.when(F.col("_held").isNull(), F.col("r_kontakt_id")), alone)
+    r = region.select(*R_COLUMNS, key.alias("_key"))  # a held-back id's rows are keyed alone: its
+    on = F.col("_key") == F.col("n_kontakt_id")  # national contact meets none of them
+    joined = r.join(national.select(*N_COLUMNS), on if same is None else on & same, "full_outer")
     pair = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
     return joined.select(
         "region_row_id",

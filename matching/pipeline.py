@@ -259,14 +259,12 @@ def write_contacts(
             lk.rules = joinable(rules, n_rules)
         # the first pass: the pairs on the id with nothing different are final; the rest is
         # written beside them. The ids on more than one region row are held back to the second
-        # pass (the join then needs no window to find their lead), and a pair that differs is
-        # not a pair of the join (its differences are explained there): the join's generated code
-        # stays small
+        # pass (the join then needs no window to find their lead; they are counted in the same
+        # query, while the national side is read), and a pair that differs is not a pair of the
+        # join (its differences are explained there): the join's generated code stays small
         r_side = region_side(region)
-        held, n_held = settled(duplicated_ids(r_side))
-        cached.append(held)
         same = ~any_difference(conf.match, fields)
-        joined = first_pass(r_side, national_side(national), joinable(held, n_held), same)
+        joined = first_pass(r_side, national_side(national), duplicated_ids(r_side), same)
         first = _with_rules(joined, lk.rules)  # the first pass explains no difference: no later versions
         first = first.select(*_first_pass_contacts())
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):

@@ -84,12 +84,13 @@ class Tally:
 
 def tally(contacts: DataFrame) -> Tally:
     """The rows of `contacts` (CONTACT_COLUMNS) counted for the summary."""
+    status = F.col("status")  # which sides a row has follows from it: the ids need not be read
     cells = {
         tuple(r[c] for c in CELL): [r["n"], r["value"]]
         for r in contacts.groupBy(
             *GRAIN,
-            F.col("region_row_id").isNotNull().alias("region"),
-            F.col("kontakt_id").isNotNull().alias("national"),
+            (status != "only_national").alias("region"),
+            (status != "only_region").alias("national"),
         )
         .agg(F.count("*").alias("n"), F.sum("value_at_stake").alias("value"))
         .collect()  # a row per cell of the grain: hospitals x units x statuses x reasons
