@@ -31,12 +31,12 @@ def _lone_ids(
     register's contact of that patient at that unit and start (`resolve_by_patient`)."""
     no_id = lone.where(F.col("r_kontakt_id").isNull())
     n_no_id = no_id.count()
-    by_patient = (
-        spark.createDataFrame([], "region_row_id string, register_kontakt_id string")
-        if n_no_id == 0  # then the register's patients need not be read
-        else resolve_by_patient(versions, no_id, tolerance_minutes, salt, few=n_no_id <= BROADCAST_ROWS)
-    ).localCheckpoint()
-    cached.append(by_patient)
+    if n_no_id == 0:  # then the register's patients need not be read
+        by_patient = spark.createDataFrame([], "region_row_id string, register_kontakt_id string")
+    else:
+        by_patient = resolve_by_patient(versions, no_id, tolerance_minutes, salt, few=n_no_id <= BROADCAST_ROWS)
+        by_patient = by_patient.localCheckpoint()
+        cached.append(by_patient)
     lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
     lone_ids, n_lone = settled(
         lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
@@ -68,14 +68,13 @@ def lone_lookups(
 
 
 def later_for_pairs(
-    versions: dict[str, DataFrame], as_of: dt.datetime, rows: DataFrame, cached: list[DataFrame]
+    versions: dict[str, DataFrame], as_of: dt.datetime, pairs: DataFrame, cached: list[DataFrame]
 ) -> DataFrame | None:
     """The versions after `as_of` (`reasons.later_versions`: n_kontakt_id, later; settled and
-    joinable) of the national contacts paired in `rows` (matching.pairs.Paired.rows: the second
-    pass's pairs, the only ones whose differences are explained); None when it pairs none (the
-    register is then not read)."""
-    both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
-    ids, n_ids = settled(rows.where(both).select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
+    joinable) of the national contacts in `pairs` (matching.pairs.Paired.pairs: the second pass's
+    pairs, the only ones whose differences are explained); None when it pairs none (the register
+    is then not read)."""
+    ids, n_ids = settled(pairs.select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
     cached.append(ids)
     if n_ids == 0:
         return None

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F
 
 from grouping.national import NATIONAL_COLUMNS
@@ -57,13 +57,16 @@ BROADCAST_ROWS = 2_000_000
 class Paired:
     rows: DataFrame  # one row per region row and per national contact not paired, one per pair
     lone: DataFrame  # region rows only in the region, not duplicates: region_row_id, r_*, near_patient
+    pairs: DataFrame  # the pairs it takes: region_row_id, n_kontakt_id, _on (settled)
     cached: list[DataFrame]  # checkpointed parts; unpersist when done
 
 
 def settled(df: DataFrame) -> tuple[DataFrame, int]:
-    """`df` computed once (checkpointed) and its row count."""
-    df = df.localCheckpoint()
-    return df, df.count()
+    """`df` computed once (checkpointed) and its row count, counted as it is computed (no job of
+    its own)."""
+    rows = Observation()
+    df = df.observe(rows, F.count(F.lit(1)).alias("rows")).localCheckpoint()
+    return df, rows.get["rows"]
 
 
 def joinable(df: DataFrame, rows: int) -> DataFrame:
@@ -247,4 +250,4 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
         F.when(both, F.col("_on")).alias("matched_on"),
         F.coalesce("near_patient", "_near_n").alias("near_patient"),
     )
-    return Paired(rows=rows, lone=lone, cached=cached)
+    return Paired(rows=rows, lone=lone, pairs=taken, cached=cached)

@@ -295,12 +295,10 @@ def write_contacts(
                     spark, paired.lone, versions, as_of, conf.match.start_tolerance_minutes,
                     gconf.courses.patient_key_salt, cached,
                 )  # fmt: skip
-            # the first part counted for the summary, and the later versions looked up, while the
-            # value's last jobs run (its grouping is mostly planning on the driver, which leaves a
-            # core free)
+                lk.later = later_for_pairs(versions, as_of, paired.pairs, cached)
+            # the first part counted for the summary while the value's last jobs run (its grouping
+            # is mostly planning on the driver, which leaves a core free)
             counted = tally(spark.read.schema(schema).parquet(str(target))) if target.exists() else Tally()
-            if has_register:
-                lk.later = later_for_pairs(versions, as_of, paired.rows, cached)
             rows = _compared(_explained_by(paired.rows, lk), conf, fields)
             if has_register:
                 rows = rows.join(found, "region_row_id", "left")

@@ -21,6 +21,7 @@ from grouping.tables import TableSet
 from lprflow.reference import Reference
 from lprflow.schemas import TABLES
 from lprflow.session import sql_settings
+from matching.pairs import settled
 
 # at most this many rows to group are grouped in one shuffle partition: the grouping's ~40 stages
 # then run one task each instead of one per partition (an engineering limit)
@@ -149,9 +150,8 @@ def value_at_stake(
         rows.where(F.col("r_cpr_key").isNotNull())
         .join(in_course.select("region_row_id"), "region_row_id", "left_anti")
         .select("region_row_id", *[c for c in rows.columns if c.startswith("r_")])
-        .localCheckpoint()  # few rows; the grouping's plan reads them many times, without this lineage
     )
-    n_rest = rest.count()
+    rest, n_rest = settled(rest)  # few rows; the grouping's plan reads them many times, without this lineage
     if n_rest == 0:  # nothing to group
         return _once(in_course)
     few = n_rest <= FEW_ROWS
