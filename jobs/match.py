@@ -101,7 +101,7 @@ def run_match(
     ):
         files = pool.submit(register_files, register, list(versions_)) if versions_ is not None else None
         with step("pairing, comparing, explaining and valuing; writing contacts/", quiet):
-            counted = write_contacts(
+            counted, read = write_contacts(
                 spark,
                 region,
                 nat.contacts,
@@ -120,7 +120,6 @@ def run_match(
         manifest["inputs"]["register_files"] = files.result() if files is not None else None
         with step("summary and row accounting", quiet):
             summary, in_contacts = match_summary(counted)
-            read = {"region_contacts": region.count(), "national": nat.contacts.count()}
             manifest["rows"] = {
                 side: {"read": read[side], "in_contacts": in_contacts[side]} for side in ("region_contacts", "national")
             }

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from matching.pairs import BROADCAST_ROWS, joinable, settled
@@ -20,7 +20,6 @@ from matching.reasons import first_reports, later_versions, resolve_by_patient
 
 
 def _lone_ids(
-    spark: SparkSession,
     lone: DataFrame,
     versions: dict[str, DataFrame],
     tolerance_minutes: float,
@@ -28,15 +27,15 @@ def _lone_ids(
     cached: list[DataFrame],
 ) -> tuple[DataFrame, int]:
     """Per region row left alone: its register id (_lk), its own LPR3 id or, without one, the
-    register's contact of that patient at that unit and start (`resolve_by_patient`)."""
+    register's contact of that patient at that unit and start (`resolve_by_patient`); and their
+    number."""
+    n = lone.agg(F.count(F.lit(1)).alias("rows"), F.count_if(F.col("r_kontakt_id").isNull()).alias("no_id")).first()
+    if n["no_id"] == 0:  # each has its own id: the register's patients need not be read
+        return lone.select("region_row_id", F.col("r_kontakt_id").alias("_lk")), n["rows"]
     no_id = lone.where(F.col("r_kontakt_id").isNull())
-    n_no_id = no_id.count()
-    if n_no_id == 0:  # then the register's patients need not be read
-        by_patient = spark.createDataFrame([], "region_row_id string, register_kontakt_id string")
-    else:
-        by_patient = resolve_by_patient(versions, no_id, tolerance_minutes, salt, few=n_no_id <= BROADCAST_ROWS)
-        by_patient = by_patient.localCheckpoint()
-        cached.append(by_patient)
+    by_patient = resolve_by_patient(versions, no_id, tolerance_minutes, salt, few=n["no_id"] <= BROADCAST_ROWS)
+    by_patient = by_patient.localCheckpoint()
+    cached.append(by_patient)
     lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
     lone_ids, n_lone = settled(
         lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
@@ -46,7 +45,6 @@ def _lone_ids(
 
 
 def lone_lookups(
-    spark: SparkSession,
     lone: DataFrame,
     versions: dict[str, DataFrame],
     as_of: dt.datetime,
@@ -57,7 +55,7 @@ def lone_lookups(
     """Per region row left alone (`lone`, matching.pairs.Paired.lone) that the register has (by its
     id, or without one by patient, unit and start): region_row_id, first_reported, deleted_at,
     found; settled and joinable, its checkpoints added to `cached`."""
-    lone_ids, n_lone = _lone_ids(spark, lone, versions, tolerance_minutes, salt, cached)
+    lone_ids, n_lone = _lone_ids(lone, versions, tolerance_minutes, salt, cached)
     ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
     first = first_reports(versions, ids, as_of, few=n_lone <= BROADCAST_ROWS).withColumnRenamed("kontakt_id", "_lk")
     found, n_found = settled(

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
 from grouping.config import GroupingConfig
@@ -243,11 +243,12 @@ def write_contacts(
     out: OutputDir,
     people: Callable[[DataFrame], DataFrame],
     name: str = "contacts",
-) -> Tally:
+) -> tuple[Tally, dict[str, int]]:
     """Pair, compare, explain and value; write `name`/ (CONTACT_COLUMNS) in `out` and return its
-    rows counted for the summary. `region`: matching.extract.REGION_COLUMNS, `national`:
-    grouping.national.NATIONAL_COLUMNS; `people(ids)` the birth date and sex of the region rows in
-    `ids` (matching.value.value_at_stake)."""
+    rows counted for the summary, and the rows read of each side (`region_contacts`, `national`:
+    counted as the first pass reads them, for the row accounting). `region`:
+    matching.extract.REGION_COLUMNS, `national`: grouping.national.NATIONAL_COLUMNS; `people(ids)`
+    the birth date and sex of the region rows in `ids` (matching.value.value_at_stake)."""
     has_register = versions is not None and as_of is not None
     cached: list[DataFrame] = []
     stage = out.path(f"_{name}_first_pass")
@@ -262,9 +263,12 @@ def write_contacts(
         # pass (the join then needs no window to find their lead; they are counted in the same
         # query, while the national side is read), and a pair that differs is not a pair of the
         # join (its differences are explained there): the join's generated code stays small
-        r_side = region_side(region)
+        read = {side: Observation() for side in ("region_contacts", "national")}
+        one = F.count(F.lit(1)).alias("rows")
+        r_side = region_side(region).observe(read["region_contacts"], one)
+        n_side = national_side(national).observe(read["national"], one)
         same = ~any_difference(conf.match, fields)
-        joined = first_pass(r_side, national_side(national), duplicated_ids(r_side), same)
+        joined = first_pass(r_side, n_side, duplicated_ids(region_side(region)), same)
         first = _with_rules(joined, lk.rules)  # the first pass explains no difference: no later versions
         first = first.select(*_first_pass_contacts())
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
@@ -292,7 +296,7 @@ def write_contacts(
             )
             if has_register:
                 found = lone_lookups(
-                    spark, paired.lone, versions, as_of, conf.match.start_tolerance_minutes,
+                    paired.lone, versions, as_of, conf.match.start_tolerance_minutes,
                     gconf.courses.patient_key_salt, cached,
                 )  # fmt: skip
                 lk.later = later_for_pairs(versions, as_of, paired.pairs, cached)
@@ -317,7 +321,7 @@ def write_contacts(
             if not f.name.startswith(("_", "._")):
                 f.rename(target / f.name)
         out.files[name] = {"format": "parquet"}
-        return counted
+        return counted, {side: o.get["rows"] for side, o in read.items()}
     finally:
         for df in cached:
             df.unpersist()

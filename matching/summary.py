@@ -2,9 +2,9 @@
 found and the share, by hospital, by department (responsible unit) and by reason, the value at
 stake, and what only the national data has.
 
-Two small jobs over each part of contacts/ (`tally`): one grouped count at the finest grain the
+One small job over each part of contacts/ (`tally`): a grouped count at the finest grain the
 summary reports (hospital, unit, status, reason, key) that every total is added up from on the
-driver, and one count of the differences and unreadable values. The parts' tallies add up
+driver, beside a count of the differences and unreadable values. The parts' tallies add up
 (`Tally.add`), so the first pass's part is counted while the value at stake's last jobs run
 (`matching.pipeline`)."""
 
@@ -83,18 +83,11 @@ class Tally:
 
 
 def tally(contacts: DataFrame) -> Tally:
-    """The rows of `contacts` (CONTACT_COLUMNS) counted for the summary."""
+    """The rows of `contacts` (CONTACT_COLUMNS) counted for the summary (both counts in one job)."""
     status = F.col("status")  # which sides a row has follows from it: the ids need not be read
-    cells = {
-        tuple(r[c] for c in CELL): [r["n"], r["value"]]
-        for r in contacts.groupBy(
-            *GRAIN,
-            (status != "only_national").alias("region"),
-            (status != "only_region").alias("national"),
-        )
-        .agg(F.count("*").alias("n"), F.sum("value_at_stake").alias("value"))
-        .collect()  # a row per cell of the grain: hospitals x units x statuses x reasons
-    }
+    cells = contacts.groupBy(
+        *GRAIN, (status != "only_national").alias("region"), (status != "only_region").alias("national")
+    ).agg(F.count("*").alias("n"), F.sum("value_at_stake").alias("value"))  # a row per cell of the grain
     # a national contact has no region row, so no `unreadable` (null): concat would be null
     differences = F.coalesce("differences", F.array().cast(contacts.schema["differences"].dataType))
     unreadable = F.coalesce("unreadable", F.array().cast("array<string>"))
@@ -107,11 +100,14 @@ def tally(contacts: DataFrame) -> Tally:
     counted = (
         contacts.where((F.size(differences) > 0) | (F.size(unreadable) > 0))
         .select(F.explode(items).alias("i"))
-        .groupBy("i.k", "i.a", "i.b")
-        .count()
-        .collect()  # a row per field and reason
+        .groupBy(F.col("i.k").alias("k"), F.col("i.a").alias("a"), F.col("i.b").alias("b"))
+        .agg(F.count("*").alias("n"))  # a row per field and reason (k "d" or "u")
     )
-    return Tally(cells, {(r["k"], r["a"], r["b"]): r["count"] for r in counted})
+    rows = cells.unionByName(counted, allowMissingColumns=True).collect()
+    return Tally(
+        {tuple(r[c] for c in CELL): [r["n"], r["value"]] for r in rows if r["k"] is None},
+        {(r["k"], r["a"], r["b"]): r["n"] for r in rows if r["k"] is not None},
+    )
 
 
 def match_summary(t: Tally) -> tuple[dict[str, Any], dict[str, int]]:
