@@ -92,8 +92,8 @@ def run_match(
     }
     fields = compared_fields(conf.match, set(conf.extract.mapped()))
 
-    def people(ids: DataFrame) -> DataFrame:
-        return read_people(*extract_args, ids)
+    def people(ids: DataFrame, n_ids: int) -> DataFrame:
+        return read_people(*extract_args, ids, n_ids)
 
     with (
         ThreadPoolExecutor(1) as pool,  # the register's files hashed for the manifest (~0.7 s a region-year)

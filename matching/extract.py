@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import NumericType, StringType, TimestampNTZType, TimestampType
 
@@ -122,12 +122,13 @@ def read_extract(
     by_source: bool = False,
 ) -> DataFrame:
     """The extract in REGION_COLUMNS: one row per input row, with a deterministic row id (the
-    source id where mapped, else a hash of the row's values and its place among identical rows),
-    the hospital of its unit (`units`: sor_id, hospital_id), and the birth date and sex the CPR
-    number encodes (null when the extract gives keys). With `only` (a frame of region_row_id): only
-    those rows, picked before their other fields are computed; with `by_source` as well (the
-    mapping has a source id), picked by their source id alone, so a row without one (named by its
-    content's hash, which reads every column) is not picked."""
+        source id where mapped, else a hash of the row's values and its place among identical rows),
+        the hospital of its unit (`units`: sor_id, hospital_id), and the birth date and sex the CPR
+        number encodes (null when the extract gives keys); `units` (sor_id, hospital_id): one row per
+    unit. With `only` (a frame of region_row_id): only
+        those rows, picked before their other fields are computed; with `by_source` as well (the
+        mapping has a source id), picked by their source id alone, so a row without one (named by its
+        content's hash, which reads every column) is not picked."""
     path = Path(path)
     raw = _raw(spark, path, mapping)
     have = {f.name: f.dataType for f in raw.schema.fields}
@@ -187,10 +188,9 @@ def read_extract(
         ).alias("unreadable"),
         extra.alias("extra"),
     )
+    # one row per unit (lprflow.reference.Reference.sor_units), so no row is multiplied
     hospitals = F.broadcast(
-        units.select(F.col("sor_id").alias("responsible_unit"), F.col("hospital_id").alias("hospital")).dropDuplicates(
-            ["responsible_unit"]
-        )
+        units.select(F.col("sor_id").alias("responsible_unit"), F.col("hospital_id").alias("hospital"))
     )
     df = df.join(hospitals, "responsible_unit", "left").withColumn(
         "hospital",
@@ -200,12 +200,20 @@ def read_extract(
 
 
 def read_people(
-    spark: SparkSession, path: str | Path, mapping: ExtractMapping, salt: str, units: DataFrame, ids: DataFrame
+    spark: SparkSession,
+    path: str | Path,
+    mapping: ExtractMapping,
+    salt: str,
+    units: DataFrame,
+    ids: DataFrame,
+    n_ids: int | None = None,
 ) -> DataFrame:
-    """region_row_id, birth_date and sex of the extract's rows in `ids` (region_row_id), settled
-    (checkpointed; unpersist when done). With a source id mapped, the rows are picked by it and
-    only the columns their birth date and sex come from are read; the whole rows are read only
-    for ids that are not a source id (rows named by their content), when any is asked for."""
+    """region_row_id, birth_date and sex of the extract's rows in `ids` (region_row_id, distinct;
+    `n_ids` of them where known), settled (checkpointed; unpersist when done). With a source id
+    mapped, the rows are picked by it and only the columns their birth date and sex come from are
+    read; the whole rows are read only for ids that are not a source id (rows named by their
+    content), when any is asked for: when as many rows as `n_ids` are found by source id (a row
+    id names one row), none is, and no job looks."""
 
     def picked(only: DataFrame, by_source: bool = False) -> DataFrame:
         rows = read_extract(spark, path, mapping, salt, units, only=only, by_source=by_source)
@@ -213,7 +221,10 @@ def read_people(
 
     if "source_id" not in mapping.mapped():
         return picked(ids).localCheckpoint()
-    found = picked(ids, by_source=True).localCheckpoint()
+    rows = Observation()
+    found = picked(ids, by_source=True).observe(rows, F.count(F.lit(1)).alias("rows")).localCheckpoint()
+    if rows.get["rows"] == n_ids:
+        return found
     missing = ids.select("region_row_id").join(found, "region_row_id", "left_anti")
     if missing.isEmpty():
         return found

@@ -171,27 +171,30 @@ def _candidates(left_r: DataFrame, left_n: DataFrame, rules: MatchRules, same_pa
 
 def _mutual_best(cand: DataFrame, rounds: int) -> tuple[DataFrame, list[DataFrame]]:
     """One-to-one pairs: in each round the pairs that are each other's best. The candidates are
-    computed once and each round's pairs are checkpointed (a few small actions), so neither a
+    computed once and each round's pairs are checkpointed (one small action a round), so neither a
     round's plan nor the candidates' grows with the rounds; the rounds stop early when no candidate
-    is left. Returns the pairs and the checkpointed frames (unpersist when done)."""
+    is left (counted in the round's own action: a candidate whose region row and national contact
+    are both untaken). Returns the pairs and the checkpointed frames (unpersist when done)."""
     by_r = Window.partitionBy("region_row_id").orderBy("d_start", F.asc_nulls_last("d_end"), "n_kontakt_id")
     by_n = Window.partitionBy("n_kontakt_id").orderBy("d_start", F.asc_nulls_last("d_end"), "region_row_id")
     rest = cand.localCheckpoint()
     cached = [rest]
     taken: list[DataFrame] = []
+    is_top = (F.col("_rr") == 1) & (F.col("_rn") == 1)
+    taken_by = [F.max(is_top).over(Window.partitionBy(c)) for c in ("region_row_id", "n_kontakt_id")]
     for i in range(rounds):
         ranked = rest.select("*", F.row_number().over(by_r).alias("_rr"), F.row_number().over(by_n).alias("_rn"))
-        top = ranked.where((F.col("_rr") == 1) & (F.col("_rn") == 1)).select("region_row_id", "n_kontakt_id")
-        top = top.localCheckpoint()
+        left = Observation()
+        free = ~taken_by[0] & ~taken_by[1]  # neither side taken this round: a candidate of the next
+        counted = ranked.select("*", free.alias("_free")).observe(left, F.count_if("_free").alias("free"))
+        top = counted.where(is_top).select("region_row_id", "n_kontakt_id").localCheckpoint()
         cached.append(top)
         taken.append(top)
-        if i == rounds - 1:
+        if i == rounds - 1 or left.get["free"] == 0:
             break
         rest = rest.join(top.select("region_row_id"), "region_row_id", "left_anti").join(
             top.select("n_kontakt_id"), "n_kontakt_id", "left_anti"
         )  # a few anti joins on checkpointed frames: computed again where read, not kept
-        if rest.isEmpty():
-            break
     out = taken[0]
     for t in taken[1:]:
         out = out.unionByName(t)

@@ -241,13 +241,13 @@ def write_contacts(
     tables: TableSet,
     gconf: GroupingConfig,
     out: OutputDir,
-    people: Callable[[DataFrame], DataFrame],
+    people: Callable[[DataFrame, int], DataFrame],
     name: str = "contacts",
 ) -> tuple[Tally, dict[str, int]]:
     """Pair, compare, explain and value; write `name`/ (CONTACT_COLUMNS) in `out` and return its
     rows counted for the summary, and the rows read of each side (`region_contacts`, `national`:
     counted as the first pass reads them, for the row accounting). `region`:
-    matching.extract.REGION_COLUMNS, `national`: grouping.national.NATIONAL_COLUMNS; `people(ids)`
+    matching.extract.REGION_COLUMNS, `national`: grouping.national.NATIONAL_COLUMNS; `people(ids, n)`
     the birth date and sex of the region rows in `ids` (matching.value.value_at_stake)."""
     has_register = versions is not None and as_of is not None
     cached: list[DataFrame] = []

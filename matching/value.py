@@ -139,12 +139,12 @@ def value_at_stake(
     reference: Reference,
     tables: TableSet,
     gconf: GroupingConfig,
-    people: Callable[[DataFrame], DataFrame],
+    people: Callable[[DataFrame, int], DataFrame],
 ) -> DataFrame:
     """VALUE_COLUMNS for `rows` (the region rows only in the region, not duplicates: their
-    region_row_id and r_* columns). `people(ids)`: the birth date and sex of the region rows in
-    `ids` (region_row_id, birth_date, sex; settled, unpersisted here), asked only for the rows
-    that are grouped."""
+    region_row_id and r_* columns). `people(ids, n_ids)`: the birth date and sex of the region
+    rows in `ids` (n_ids of them; region_row_id, birth_date, sex; settled, unpersisted here), asked
+    only for the rows that are grouped."""
     in_course = _in_national_course(rows, national, gconf.courses.join_gap_hours).localCheckpoint()
     rest = (
         rows.where(F.col("r_cpr_key").isNotNull())
@@ -156,7 +156,7 @@ def value_at_stake(
         return _once(in_course)
     few = n_rest <= FEW_ROWS
     ids = rest.select("region_row_id")
-    people_ = people(F.broadcast(ids) if few else ids)
+    people_ = people(F.broadcast(ids) if few else ids, n_rest)
     born = people_.select("region_row_id", F.col("birth_date").alias("r_birth_date"), F.col("sex").alias("r_sex"))
     picked = rest
     rest = rest.join(F.broadcast(born) if few else born, "region_row_id").localCheckpoint()  # each has its own

@@ -347,9 +347,9 @@ def test_people_picked_by_source_id_and_by_content_where_a_row_has_no_source_id(
     hashed = whole["K2"]["region_row_id"]
     assert whole["K1"]["region_row_id"] == "e1" and len(hashed) == 20
 
-    def people(*ids: str) -> set[tuple]:
+    def people(*ids: str, counted: bool = True) -> set[tuple]:
         asked = spark.createDataFrame([(i,) for i in ids], "region_row_id string")
-        got = read_people(spark, path, mapping, "salt", units, asked)
+        got = read_people(spark, path, mapping, "salt", units, asked, len(ids) if counted else None)
         rows = {(r["region_row_id"], r["birth_date"], r["sex"]) for r in got.collect()}
         got.unpersist()
         return rows
@@ -360,6 +360,7 @@ def test_people_picked_by_source_id_and_by_content_where_a_row_has_no_source_id(
     assert whole["K2"]["birth_date"] == dt.date(1980, 2, 2) and whole["K2"]["sex"] == 2
     assert people("e1", "e3") == expected("K1", "K3")  # by source id alone
     assert people("e1", hashed, "nope") == expected("K1", "K2")  # the hashed row from its whole row
+    assert people("e1", hashed, counted=False) == expected("K1", "K2")  # not counted: looked for the same
     assert people("nope") == set()
     asked = spark.createDataFrame([("e1",)], "region_row_id string")
     picked = read_extract(spark, path, mapping, "salt", units, only=asked, by_source=True)
