@@ -122,13 +122,12 @@ def read_extract(
     by_source: bool = False,
 ) -> DataFrame:
     """The extract in REGION_COLUMNS: one row per input row, with a deterministic row id (the
-        source id where mapped, else a hash of the row's values and its place among identical rows),
-        the hospital of its unit (`units`: sor_id, hospital_id), and the birth date and sex the CPR
-        number encodes (null when the extract gives keys); `units` (sor_id, hospital_id): one row per
-    unit. With `only` (a frame of region_row_id): only
-        those rows, picked before their other fields are computed; with `by_source` as well (the
-        mapping has a source id), picked by their source id alone, so a row without one (named by its
-        content's hash, which reads every column) is not picked."""
+    source id where mapped, else a hash of the row's values and its place among identical rows),
+    the hospital of its unit (`units`: sor_id, hospital_id, one row per unit), and the birth date
+    and sex the CPR number encodes (null when the extract gives keys). With `only` (a frame of
+    region_row_id): only those rows, picked before their other fields are computed; with
+    `by_source` as well (the mapping has a source id), picked by their source id alone, so a row
+    without one (named by its content's hash, which reads every column) is not picked."""
     path = Path(path)
     raw = _raw(spark, path, mapping)
     have = {f.name: f.dataType for f in raw.schema.fields}
@@ -211,9 +210,9 @@ def read_people(
     """region_row_id, birth_date and sex of the extract's rows in `ids` (region_row_id, distinct;
     `n_ids` of them where known), settled (checkpointed; unpersist when done). With a source id
     mapped, the rows are picked by it and only the columns their birth date and sex come from are
-    read; the whole rows are read only for ids that are not a source id (rows named by their
-    content), when any is asked for: when as many rows as `n_ids` are found by source id (a row
-    id names one row), none is, and no job looks."""
+    read. The whole rows are read only for ids that are not a source id (rows named by their
+    content), and only when one is asked for; when as many rows as `n_ids` are found by source id
+    (a row id names one row), no job looks for such ids."""
 
     def picked(only: DataFrame, by_source: bool = False) -> DataFrame:
         rows = read_extract(spark, path, mapping, salt, units, only=only, by_source=by_source)

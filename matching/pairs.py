@@ -106,15 +106,14 @@ def duplicated_ids(region: DataFrame) -> DataFrame:
 def first_pass(region: DataFrame, national: DataFrame, held: DataFrame, same: Column | None = None) -> DataFrame:
     """Step 2 for the LPR3 ids, in one full outer join of `region` (R_COLUMNS) and `national`
     (N_COLUMNS): a pair per id of both sides, the rest marked `LEFT` (a region row without an id
-    is its own key, so it is left). `held` (column id_hash; broadcast to the region side, and as
-    `duplicated_ids` of the same region counted in the same query, while the national side is
-    read): the `id_hash` of ids not paired here, at least of every id on more than one region row,
-    since the join takes each region row on its own. A held-back id's region rows are keyed alone,
-    so both sides' rows of it are left to the second pass, which finds the duplicates and pairs the
-    lead on the id. `same` (of a pair's r_ and n_
-    columns, never null): the join's condition besides the id, so a pair on the id that fails it
-    leaves both its rows, each on its own, to the second pass as well (which pairs them on the id
-    the same)."""
+    is its own key, so it is left). `held` (column id_hash): the `id_hash` of ids not paired here,
+    at least of every id on more than one region row, since the join takes each region row on its
+    own (`duplicated_ids` of the same region: counted in the same query while the national side is
+    read, and broadcast to the region side). A held-back id's region rows are keyed alone, so both
+    sides' rows of it are left to the second pass, which finds the duplicates and pairs the lead
+    on the id. `same` (of a pair's r_ and n_ columns, never null): the join's condition besides
+    the id, so a pair on the id that fails it leaves both its rows, each on its own, to the second
+    pass as well (which pairs them on the id the same)."""
     alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
     mark = F.broadcast(held.select(F.col("id_hash").alias("_held")))
     region = region.join(mark, id_hash(F.col("r_kontakt_id")) == F.col("_held"), "left")
