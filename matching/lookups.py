@@ -37,11 +37,10 @@ def _lone_ids(
     by_patient = by_patient.localCheckpoint()
     cached.append(by_patient)
     lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
-    lone_ids, n_lone = settled(
-        lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
-    )
+    lone_ids = lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
+    lone_ids = lone_ids.localCheckpoint()  # one row per row of `lone` (a left join on its row id)
     cached.append(lone_ids)
-    return lone_ids, n_lone
+    return lone_ids, n["rows"]
 
 
 def lone_lookups(

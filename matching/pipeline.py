@@ -268,6 +268,8 @@ def write_contacts(
         r_side = region_side(region).observe(read["region_contacts"], one)
         n_side = national_side(national).observe(read["national"], one)
         same = ~any_difference(conf.match, fields)
+        # the count of the duplicated ids reads the region side unobserved: an observation counts
+        # its rows where it stands once in a plan
         joined = first_pass(r_side, n_side, duplicated_ids(region_side(region)), same)
         first = _with_rules(joined, lk.rules)  # the first pass explains no difference: no later versions
         first = first.select(*_first_pass_contacts())
