@@ -100,9 +100,10 @@ class SparkProfile(Model):
 
 
 class SparkConfig(Model):
-    """conf/spark.yaml: named session profiles."""
+    """conf/spark.yaml: named session profiles, and the settings of a session for a few rows."""
 
     profiles: dict[str, SparkProfile]
+    few_rows: dict[str, str] = {}
 
 
 class Finding(Model):

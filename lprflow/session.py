@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from lprflow.config import ConfigError, spark_config
 from lprflow.localtime import pin_process_to_utc, require_utc_session
@@ -89,3 +89,24 @@ def sql_settings(spark: SparkSession, settings: dict[str, str]) -> Iterator[None
                 spark.conf.unset(key)
             else:
                 spark.conf.set(key, value)
+
+
+def isolated_session(spark: SparkSession, settings: dict[str, str]) -> SparkSession:
+    """A session beside `spark` (the same executors and cached data) with `spark`'s SQL settings and
+    `settings` over them: the queries of its frames are planned and run with those, while the
+    queries of `spark`'s frames (other threads' too: a session's settings are shared by all that
+    use it) keep their own."""
+    session = spark.newSession()
+    for key, value in {**spark.conf.getAll, **settings}.items():
+        if key.startswith("spark.sql.") and session.conf.isModifiable(key):
+            session.conf.set(key, value)
+    return session
+
+
+def adopted(session: SparkSession, df: DataFrame) -> DataFrame:
+    """The rows of `df` (a frame of another session) as a frame of `session`, whose settings then
+    plan and run every query built on it (an empty frame of `session` united with `df`; the
+    optimizer drops the empty side); `df` itself when it is one already."""
+    if df.sparkSession is session:
+        return df
+    return session.createDataFrame([], df.schema).unionByName(df)

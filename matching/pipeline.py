@@ -290,8 +290,6 @@ def write_contacts(
         paired = second_pass(left_r, left_n, conf.match)
         cached += paired.cached
         # the value at stake and the register lookups are both chains of small jobs: run side by side
-        # (the value's one-partition setting for a few rows is the session's: the lookups planned
-        # while it holds use it too, which suits their small frames)
         with ThreadPoolExecutor(1) as pool:
             valued = pool.submit(
                 lambda: settled(value_at_stake(spark, paired.lone, national, reference, tables, gconf, people))

@@ -11,6 +11,7 @@ smallest row id of the course, the course's other rows show it with 0 at stake.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
@@ -18,13 +19,15 @@ from pyspark.sql import functions as F
 from grouping.config import GroupingConfig
 from grouping.pipeline import group_register
 from grouping.tables import TableSet
+from lprflow.config import spark_config
 from lprflow.reference import Reference
 from lprflow.schemas import TABLES
-from lprflow.session import sql_settings
+from lprflow.session import adopted, isolated_session
 from matching.pairs import settled
 
-# at most this many rows to group are grouped in one shuffle partition: the grouping's ~40 stages
-# then run one task each instead of one per partition (an engineering limit)
+# at most this many rows to group are grouped with the settings of a few rows (conf/spark.yaml
+# `few_rows`: one shuffle partition, the grouping's ~40 stages then run one task each; no adaptive
+# re-planning; expressions interpreted): an engineering limit
 FEW_ROWS = 100_000
 VALUE_COLUMNS = ["region_row_id", "value_at_stake", "value_source", "value_course_id", "value_drg"]
 
@@ -162,11 +165,10 @@ def value_at_stake(
     rest = rest.join(F.broadcast(born) if few else born, "region_row_id").localCheckpoint()  # each has its own
     picked.unpersist()
     people_.unpersist()
-    one_partition = {"spark.sql.shuffle.partitions": "1"} if few else {}
-    with (
-        sql_settings(spark, one_partition),
-        group_register(spark, _mini_state(spark, rest), reference, tables, gconf) as g,
-    ):
+    # a few rows are grouped in a session whose settings suit them (conf/spark.yaml `few_rows`),
+    # while the queries running beside keep the profile's
+    gs = isolated_session(spark, spark_config().few_rows) if few else spark
+    with group_register(gs, _mini_state(gs, adopted(gs, rest)), replace(reference, spark=gs), tables, gconf) as g:
         own = (
             g.contacts.where(F.col("course_id").isNotNull())
             .select(F.col("kontakt_id").alias("region_row_id"), "course_id")

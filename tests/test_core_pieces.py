@@ -116,3 +116,37 @@ def test_a_plan_run_again_is_not_compiled_again(spark):
         assert sorted(r["v"] for r in plan.collect()) == list(range(150))
         runs.append(compiled.getCount() - before)
     assert runs[0] >= 150 and runs[1] == 0, runs
+
+
+def test_an_isolated_session_runs_its_frames_with_its_own_settings(spark):
+    """A query over a frame adopted by an isolated session with expressions interpreted gives the
+    same rows and compiles (almost) nothing; the session it came from keeps its settings, and the
+    same query of its own frame compiles its stages."""
+    from lprflow.session import adopted, isolated_session
+
+    compiled = spark._jvm.org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME()
+    partitions = spark.conf.get("spark.sql.shuffle.partitions")
+    few = isolated_session(
+        spark,
+        {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+         "spark.sql.shuffle.partitions": "3"},
+    )  # fmt: skip
+    assert few.conf.get("spark.sql.session.timeZone") == spark.conf.get("spark.sql.session.timeZone")
+    assert few.conf.get("spark.sql.shuffle.partitions") == "3"
+    rows = (
+        spark.range(40).select((F.col("id") % 4).alias("k"), (F.col("id") * 104729 + 17).alias("v")).localCheckpoint()
+    )
+
+    def summed(df, salt):  # an expression of its own, so no earlier query compiled its classes
+        counted = compiled.getCount()
+        out = df.groupBy("k").agg(F.sum(F.col("v") * 7 - salt).alias("s")).collect()
+        return sorted(tuple(r) for r in out), compiled.getCount() - counted
+
+    there, compiled_there = summed(adopted(few, rows), 3)
+    assert adopted(few, rows).sparkSession is few and adopted(spark, rows) is rows
+    assert spark.conf.get("spark.sql.codegen.factoryMode") != "NO_CODEGEN"
+    assert spark.conf.get("spark.sql.shuffle.partitions") == partitions
+    here, compiled_here = summed(rows, 5)
+    assert there == [(k, sum(i * 104729 * 7 + 17 * 7 - 3 for i in range(k, 40, 4))) for k in range(4)]
+    assert here == [(k, s - 20) for k, s in there]
+    assert compiled_there <= 1 and compiled_here >= 2, (compiled_there, compiled_here)
