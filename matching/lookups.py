@@ -15,48 +15,45 @@ import datetime as dt
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from matching.pairs import BROADCAST_ROWS, joinable, settled
+from matching.pairs import BROADCAST_ROWS, Paired, joinable, settled
 from matching.reasons import first_reports, later_versions, resolve_by_patient
 
 
 def _lone_ids(
-    lone: DataFrame,
-    versions: dict[str, DataFrame],
-    tolerance_minutes: float,
-    salt: str,
-    cached: list[DataFrame],
-) -> tuple[DataFrame, int]:
+    paired: Paired, versions: dict[str, DataFrame], tolerance_minutes: float, salt: str, cached: list[DataFrame]
+) -> DataFrame:
     """Per region row left alone: its register id (_lk), its own LPR3 id or, without one, the
-    register's contact of that patient at that unit and start (`resolve_by_patient`); and their
-    number."""
-    n = lone.agg(F.count(F.lit(1)).alias("rows"), F.count_if(F.col("r_kontakt_id").isNull()).alias("no_id")).first()
-    if n["no_id"] == 0:  # each has its own id: the register's patients need not be read
-        return lone.select("region_row_id", F.col("r_kontakt_id").alias("_lk")), n["rows"]
+    register's contact of that patient at that unit and start (`resolve_by_patient`)."""
+    lone = paired.lone
+    if paired.n_lone_no_id == 0:  # each has its own id: the register's patients need not be read
+        return lone.select("region_row_id", F.col("r_kontakt_id").alias("_lk"))
     no_id = lone.where(F.col("r_kontakt_id").isNull())
-    by_patient = resolve_by_patient(versions, no_id, tolerance_minutes, salt, few=n["no_id"] <= BROADCAST_ROWS)
+    by_patient = resolve_by_patient(versions, no_id, tolerance_minutes, salt, few=paired.n_lone_no_id <= BROADCAST_ROWS)
     by_patient = by_patient.localCheckpoint()
     cached.append(by_patient)
     lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
     lone_ids = lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
     lone_ids = lone_ids.localCheckpoint()  # one row per row of `lone` (a left join on its row id)
     cached.append(lone_ids)
-    return lone_ids, n["rows"]
+    return lone_ids
 
 
 def lone_lookups(
-    lone: DataFrame,
+    paired: Paired,
     versions: dict[str, DataFrame],
     as_of: dt.datetime,
     tolerance_minutes: float,
     salt: str,
     cached: list[DataFrame],
 ) -> DataFrame:
-    """Per region row left alone (`lone`, matching.pairs.Paired.lone) that the register has (by its
-    id, or without one by patient, unit and start): region_row_id, first_reported, deleted_at,
-    found; settled and joinable, its checkpoints added to `cached`."""
-    lone_ids, n_lone = _lone_ids(lone, versions, tolerance_minutes, salt, cached)
+    """Per region row left alone (`paired.lone`) that the register has (by its id, or without one
+    by patient, unit and start): region_row_id, first_reported, deleted_at, found; settled and
+    joinable, its checkpoints added to `cached`."""
+    lone_ids = _lone_ids(paired, versions, tolerance_minutes, salt, cached)
     ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
-    first = first_reports(versions, ids, as_of, few=n_lone <= BROADCAST_ROWS).withColumnRenamed("kontakt_id", "_lk")
+    first = first_reports(versions, ids, as_of, few=paired.n_lone <= BROADCAST_ROWS).withColumnRenamed(
+        "kontakt_id", "_lk"
+    )
     found, n_found = settled(
         lone_ids.join(first, "_lk").select("region_row_id", "first_reported", "deleted_at", F.lit(True).alias("found"))
     )

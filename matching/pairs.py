@@ -59,6 +59,8 @@ class Paired:
     lone: DataFrame  # region rows only in the region, not duplicates: region_row_id, r_*, near_patient
     pairs: DataFrame  # the pairs it takes: region_row_id, n_kontakt_id, _on (settled)
     cached: list[DataFrame]  # checkpointed parts; unpersist when done
+    n_lone: int = 0  # rows of `lone`
+    n_lone_no_id: int = 0  # rows of `lone` without an LPR3 id
 
 
 def settled(df: DataFrame) -> tuple[DataFrame, int]:
@@ -230,7 +232,12 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
     cached.append(near)
     near_r = near.groupBy("region_row_id").agg(F.min("n_kontakt_id").alias("near_patient"))
     near_n = near.groupBy("n_kontakt_id").agg(F.min("region_row_id").alias("_near_n"))
-    lone = rest_r.join(near_r, "region_row_id", "left").localCheckpoint()
+    counted = Observation()  # counted as it is computed (lookups and value need the numbers)
+    lone = (
+        rest_r.join(near_r, "region_row_id", "left")
+        .observe(counted, F.count(F.lit(1)).alias("rows"), F.count_if(F.col("r_kontakt_id").isNull()).alias("no_id"))
+        .localCheckpoint()
+    )
     # per region row: its duplicate's lead, its pass-2 pair, its near miss
     r_marks, n_r = settled(
         dups.unionByName(taken.withColumnRenamed("n_kontakt_id", "_pair"), allowMissingColumns=True).unionByName(
@@ -252,4 +259,5 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
         F.when(both, F.col("_on")).alias("matched_on"),
         F.coalesce("near_patient", "_near_n").alias("near_patient"),
     )
-    return Paired(rows=rows, lone=lone, pairs=taken, cached=cached)
+    n = counted.get
+    return Paired(rows=rows, lone=lone, pairs=taken, cached=cached, n_lone=n["rows"], n_lone_no_id=n["no_id"])

@@ -296,7 +296,7 @@ def write_contacts(
             )
             if has_register:
                 found = lone_lookups(
-                    paired.lone, versions, as_of, conf.match.start_tolerance_minutes,
+                    paired, versions, as_of, conf.match.start_tolerance_minutes,
                     gconf.courses.patient_key_salt, cached,
                 )  # fmt: skip
                 lk.later = later_for_pairs(versions, as_of, paired.pairs, cached)

@@ -117,6 +117,7 @@ def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
             {"region_row_id": "r4", "kontakt_id": "K3", "cpr_key": "p", "responsible_unit": SURG, "start_time": late},
             {"region_row_id": "r5", "kontakt_id": "K4", "cpr_key": "p", "responsible_unit": MED, "start_time": t},
             {"region_row_id": "r6", "kontakt_id": "K4", "cpr_key": "p", "responsible_unit": MED, "start_time": late},
+            {"region_row_id": "r7", "cpr_key": "p", "responsible_unit": SURG, "start_time": late},  # no id, alone
         ],
     )
     national = frame(
@@ -131,7 +132,7 @@ def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
     )
     assert sorted(r["k"] for r in hashes.join(dups, "id_hash").collect()) == ["K1", "K4"]
 
-    def pairs(held: object) -> tuple[set, set]:
+    def pairs(held: object) -> tuple[set, set, tuple[int, int]]:
         first = first_pass(r_side, national_side(national), held).cache()
         settled_here = {r["region_row_id"] for r in first.where(~F.col(LEFT)).collect()}
         left = first.where(F.col(LEFT))
@@ -139,13 +140,17 @@ def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
         paired = second_pass(left.where(has_r).select(*R_COLUMNS), left.where(~has_r).select(*N_COLUMNS), rules)
         rows = first.where(~F.col(LEFT)).drop(LEFT).unionByName(paired.rows)
         got = {(r["region_row_id"], r["n_kontakt_id"], r["dup_of"], r["matched_on"]) for r in rows.collect()}
+        lone = sorted(r["region_row_id"] for r in paired.lone.collect())
+        assert lone == ["r5", "r7"]
         for df in [first, *paired.cached]:
             df.unpersist()
-        return settled_here, got
+        return settled_here, got, (paired.n_lone, paired.n_lone_no_id)
 
     # r1 leads K1 (the smallest row id), r2 is its duplicate; K4 has no national contact
     expected = {("r1", "K1", None, "kontakt_id"), ("r2", None, "r1", None), ("r3", "K2", None, "kontakt_id"),
-                ("r4", "K3", None, "kontakt_id"), ("r5", None, None, None), ("r6", None, "r5", None)}  # fmt: skip
+                ("r4", "K3", None, "kontakt_id"), ("r5", None, None, None), ("r6", None, "r5", None),
+                ("r7", None, None, None)}  # fmt: skip
     more = dups.unionByName(hashes.where(F.col("k") == "K3").select("id_hash"))
-    assert pairs(dups) == ({"r3", "r4"}, expected)
-    assert pairs(more) == ({"r3"}, expected)
+    # left alone: r5 (K4, no national contact) and r7 (no id), counted as the second pass computes them
+    assert pairs(dups) == ({"r3", "r4"}, expected, (2, 1))
+    assert pairs(more) == ({"r3"}, expected, (2, 1))
