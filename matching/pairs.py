@@ -59,8 +59,8 @@ class Paired:
     lone: DataFrame  # region rows only in the region, not duplicates: region_row_id, r_*, near_patient
     pairs: DataFrame  # the pairs it takes: region_row_id, n_kontakt_id, _on (settled)
     cached: list[DataFrame]  # checkpointed parts; unpersist when done
-    n_lone: int = 0  # rows of `lone`
-    n_lone_no_id: int = 0  # rows of `lone` without an LPR3 id
+    n_lone: int  # rows of `lone`
+    n_lone_no_id: int  # rows of `lone` without an LPR3 id
 
 
 def settled(df: DataFrame) -> tuple[DataFrame, int]:
