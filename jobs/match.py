@@ -30,6 +30,7 @@ from lprflow.register import parse_time, read_table
 from matching.compare import compared_fields
 from matching.config import matching_config
 from matching.extract import read_extract, read_people
+from matching.keys import Keys
 from matching.national import read_national
 from matching.pipeline import write_contacts
 from matching.reasons import REGISTER_TABLES
@@ -92,7 +93,7 @@ def run_match(
     }
     fields = compared_fields(conf.match, set(conf.extract.mapped()))
 
-    def people(ids: DataFrame, n_ids: int) -> DataFrame:
+    def people(ids: Keys, n_ids: int) -> DataFrame:
         return read_people(*extract_args, ids, n_ids)
 
     with (

@@ -19,6 +19,7 @@ from lprflow.cpr import cpr_birth_date, cpr_sex
 from lprflow.localtime import zone_name
 from lprflow.pseudonym import patient_key
 from matching.config import TIMES, ExtractMapping
+from matching.keys import Keys, among
 
 # the region side after reading, in order
 REGION_COLUMNS = [
@@ -118,14 +119,14 @@ def read_extract(
     mapping: ExtractMapping,
     salt: str,
     units: DataFrame,
-    only: DataFrame | None = None,
+    only: Keys | None = None,
     by_source: bool = False,
 ) -> DataFrame:
     """The extract in REGION_COLUMNS: one row per input row, with a deterministic row id (the
     source id where mapped, else a hash of the row's values and its place among identical rows),
     the hospital of its unit (`units`: sor_id, hospital_id, one row per unit), and the birth date
-    and sex the CPR number encodes (null when the extract gives keys). With `only` (a frame of
-    region_row_id): only those rows, picked before their other fields are computed; with
+    and sex the CPR number encodes (null when the extract gives keys). With `only` (row ids: a few
+    as a list, or a frame of region_row_id): only those rows, picked before their other fields are computed; with
     `by_source` as well (the mapping has a source id), picked by their source id alone, so a row
     without one (named by its content's hash, which reads every column) is not picked."""
     path = Path(path)
@@ -173,7 +174,7 @@ def read_extract(
     keyed = _keyed(raw, fields["source_id"] if "source_id" in cols else None, by_source)
     cpr_key = F.when(fields["patient"].isNotNull(), key)
     if only is not None:  # before the fields are computed: they are then computed for these rows only
-        keyed = keyed.join(only.select(F.col("region_row_id").alias(ROW_ID)), ROW_ID, "left_semi")
+        keyed = among(keyed, ROW_ID, only)
     df = keyed.select(
         F.col(ROW_ID).alias("region_row_id"),
         *[fields[f].alias(f) for f in fields],
@@ -204,29 +205,38 @@ def read_people(
     mapping: ExtractMapping,
     salt: str,
     units: DataFrame,
-    ids: DataFrame,
+    ids: Keys,
     n_ids: int | None = None,
 ) -> DataFrame:
-    """region_row_id, birth_date and sex of the extract's rows in `ids` (region_row_id, distinct;
-    `n_ids` of them where known), settled (checkpointed; unpersist when done). With a source id
-    mapped, the rows are picked by it and only the columns their birth date and sex come from are
-    read. The whole rows are read only for ids that are not a source id (rows named by their
-    content), and only when one is asked for; when as many rows as `n_ids` are found by source id
-    (a row id names one row), no job looks for such ids."""
+    """region_row_id, birth_date and sex of the extract's rows in `ids` (a few ids as a list, or a
+    frame of region_row_id, distinct; `n_ids` of them where known), settled (checkpointed;
+    unpersist when done). With a source id mapped, the rows are picked by it and only the columns
+    their birth date and sex come from are read. The whole rows are read only for ids that are not
+    a source id (rows named by their content), and only when one is asked for; when every id is
+    found by source id (counted, or for a list gathered, as the rows are read), no job looks for
+    such ids."""
 
-    def picked(only: DataFrame, by_source: bool = False) -> DataFrame:
+    def picked(only: Keys, by_source: bool = False) -> DataFrame:
         rows = read_extract(spark, path, mapping, salt, units, only=only, by_source=by_source)
         return rows.select("region_row_id", "birth_date", "sex")
 
     if "source_id" not in mapping.mapped():
         return picked(ids).localCheckpoint()
-    rows = Observation()
-    found = picked(ids, by_source=True).observe(rows, F.count(F.lit(1)).alias("rows")).localCheckpoint()
-    if rows.get["rows"] == n_ids:
-        return found
-    missing = ids.select("region_row_id").join(found, "region_row_id", "left_anti")
-    if missing.isEmpty():
-        return found
+    if isinstance(ids, list):  # few: the ids found are gathered as they are read
+        got = Observation()
+        found = picked(ids, by_source=True)
+        found = found.observe(got, F.collect_set("region_row_id").alias("ids")).localCheckpoint()
+        missing: Keys = sorted(set(ids) - set(got.get["ids"]))
+        if not missing:
+            return found
+    else:
+        rows = Observation()
+        found = picked(ids, by_source=True).observe(rows, F.count(F.lit(1)).alias("rows")).localCheckpoint()
+        if rows.get["rows"] == n_ids:
+            return found
+        missing = ids.select("region_row_id").join(found, "region_row_id", "left_anti")
+        if missing.isEmpty():
+            return found
     both = found.unionByName(picked(missing)).localCheckpoint()
     found.unpersist()
     return both

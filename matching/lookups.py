@@ -3,9 +3,10 @@ left alone, whether the register has it and when it was first reported or delete
 (`lone_lookups`); for each national contact it pairs, the versions reported after the as-of time,
 what explains a difference as late (`later_for_pairs`).
 
-Each reads the register's versions of a handful of ids (the ids broadcast to the scan), and only
-the columns it needs: one scan of the kontakt versions for both was measured slower (bench/RESULTS.md,
-tenth round), as the later versions need every field of a version and the first reports three.
+Each reads the register's versions of a handful of ids (`matching.keys`: the ids as values of
+the scan's filter when few, else broadcast to it), and only the columns it needs: one scan of the
+kontakt versions for both was measured slower (bench/RESULTS.md, tenth round), as the later
+versions need every field of a version and the first reports three.
 """
 
 from __future__ import annotations
@@ -15,27 +16,36 @@ import datetime as dt
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from matching.pairs import BROADCAST_ROWS, Paired, joinable, settled
+from matching.keys import Keys, among, keys_of
+from matching.pairs import BROADCAST_ROWS, Paired, joinable, settled, settled_keys
 from matching.reasons import first_reports, later_versions, resolve_by_patient
 
 
 def _lone_ids(
     paired: Paired, versions: dict[str, DataFrame], tolerance_minutes: float, salt: str, cached: list[DataFrame]
-) -> DataFrame:
+) -> tuple[DataFrame, Keys]:
     """Per region row left alone: its register id (_lk), its own LPR3 id or, without one, the
-    register's contact of that patient at that unit and start (`resolve_by_patient`)."""
+    register's contact of that patient at that unit and start (`resolve_by_patient`); and those
+    ids (a list when few)."""
     lone = paired.lone
     if paired.n_lone_no_id == 0:  # each has its own id: the register's patients need not be read
-        return lone.select("region_row_id", F.col("r_kontakt_id").alias("_lk"))
+        ids = paired.lone_keys("r_kontakt_id")
+        return lone.select("region_row_id", F.col("r_kontakt_id").alias("_lk")), ids
     no_id = lone.where(F.col("r_kontakt_id").isNull())
     by_patient = resolve_by_patient(versions, no_id, tolerance_minutes, salt, few=paired.n_lone_no_id <= BROADCAST_ROWS)
     by_patient = by_patient.localCheckpoint()
     cached.append(by_patient)
     lone_ids = lone.select("region_row_id", "r_kontakt_id").join(by_patient, "region_row_id", "left")
     lone_ids = lone_ids.select("region_row_id", F.coalesce("r_kontakt_id", "register_kontakt_id").alias("_lk"))
-    lone_ids = lone_ids.localCheckpoint()  # one row per row of `lone` (a left join on its row id)
+    # one row per row of `lone` (a left join on its row id)
+    ids: Keys
+    if paired.lone_values is not None:  # few: their ids gathered as they are computed
+        lone_ids, _, ids = settled_keys(lone_ids, "_lk")
+    else:
+        lone_ids = lone_ids.localCheckpoint()
+        ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
     cached.append(lone_ids)
-    return lone_ids
+    return lone_ids, ids
 
 
 def lone_lookups(
@@ -49,8 +59,9 @@ def lone_lookups(
     """Per region row left alone (`paired.lone`) that the register has (by its id, or without one
     by patient, unit and start): region_row_id, first_reported, deleted_at, found; settled and
     joinable, its checkpoints added to `cached`."""
-    lone_ids = _lone_ids(paired, versions, tolerance_minutes, salt, cached)
-    ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
+    lone_ids, ids = _lone_ids(paired, versions, tolerance_minutes, salt, cached)
+    if not isinstance(ids, list):
+        ids = ids.select(F.col(ids.columns[0]).alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
     first = first_reports(versions, ids, as_of, few=paired.n_lone <= BROADCAST_ROWS).withColumnRenamed(
         "kontakt_id", "_lk"
     )
@@ -62,18 +73,20 @@ def lone_lookups(
 
 
 def later_for_pairs(
-    versions: dict[str, DataFrame], as_of: dt.datetime, pairs: DataFrame, cached: list[DataFrame]
+    versions: dict[str, DataFrame], as_of: dt.datetime, differing: DataFrame, cached: list[DataFrame]
 ) -> DataFrame | None:
     """The versions after `as_of` (`reasons.later_versions`: n_kontakt_id, later; settled and
-    joinable) of the national contacts in `pairs` (matching.pairs.Paired.pairs: the second pass's
-    pairs, the only ones whose differences are explained); None when it pairs none (the register
-    is then not read)."""
-    ids, n_ids = settled(pairs.select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
+    joinable) of the national contacts in `differing` (n_kontakt_id: the second pass's pairs that
+    differ, the only ones with differences to explain); None when there is none (the register is
+    then not read)."""
+    ids, n_ids = settled(differing.select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
     cached.append(ids)
     if n_ids == 0:
         return None
-    asked = joinable(ids, n_ids)
-    theirs = {name: versions[name].join(asked, "kontakt_id", "left_semi") for name in ("kontakt", "diagnose")}
+    asked = keys_of(ids, "kontakt_id", n_ids)
+    if not isinstance(asked, list):
+        asked = joinable(ids, n_ids)
+    theirs = {name: among(versions[name], "kontakt_id", asked) for name in ("kontakt", "diagnose")}
     later, n_later = settled(later_versions(theirs, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
     cached.append(later)
     return joinable(later, n_later)

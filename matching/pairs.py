@@ -38,6 +38,7 @@ from pyspark.sql import functions as F
 from grouping.national import NATIONAL_COLUMNS
 from matching.config import MatchRules
 from matching.extract import REGION_COLUMNS, contact_key
+from matching.keys import FEW_KEYS, Keys
 
 ID_PASS, ATTRIBUTE_PASS = "kontakt_id", "patient_unit_start"
 # the region fields pairing carries (the birth date and sex are read only to group a lone row)
@@ -51,6 +52,7 @@ LEFT = "first_pass_left"
 # a checkpointed frame of at most this many rows is broadcast to the joins that read it rather
 # than shuffled with the data (an engineering limit: ~100 bytes a row)
 BROADCAST_ROWS = 2_000_000
+LONE_KEYS = ("region_row_id", "r_cpr_key", "r_kontakt_id")  # what is looked up of a lone row
 
 
 @dataclass
@@ -61,6 +63,11 @@ class Paired:
     cached: list[DataFrame]  # checkpointed parts; unpersist when done
     n_lone: int  # rows of `lone`
     n_lone_no_id: int  # rows of `lone` without an LPR3 id
+    lone_values: dict[str, list[str]] | None  # LONE_KEYS of `lone` on the driver, when few (keys_of)
+
+    def lone_keys(self, column: str) -> Keys:
+        """The values of `column` (one of LONE_KEYS) in `lone`: a list when they are few."""
+        return self.lone_values[column] if self.lone_values is not None else self.lone.select(column)
 
 
 def settled(df: DataFrame) -> tuple[DataFrame, int]:
@@ -69,6 +76,14 @@ def settled(df: DataFrame) -> tuple[DataFrame, int]:
     rows = Observation()
     df = df.observe(rows, F.count(F.lit(1)).alias("rows")).localCheckpoint()
     return df, rows.get["rows"]
+
+
+def settled_keys(df: DataFrame, column: str) -> tuple[DataFrame, int, list[str]]:
+    """`settled`, and the values of `column` (distinct, sorted, without null) gathered as it is
+    computed: for a frame known to be few rows (at most FEW_KEYS)."""
+    got = Observation()
+    df = df.observe(got, F.count(F.lit(1)).alias("rows"), F.collect_set(column).alias("keys")).localCheckpoint()
+    return df, got.get["rows"], sorted(got.get["keys"])
 
 
 def joinable(df: DataFrame, rows: int) -> DataFrame:
@@ -260,4 +275,11 @@ def second_pass(left_r: DataFrame, left_n: DataFrame, rules: MatchRules) -> Pair
         F.coalesce("near_patient", "_near_n").alias("near_patient"),
     )
     n = counted.get
-    return Paired(rows=rows, lone=lone, pairs=taken, cached=cached, n_lone=n["rows"], n_lone_no_id=n["no_id"])
+    values = None
+    if n["rows"] <= FEW_KEYS:  # what the lookups and the value ask of them, on the driver: one small job
+        got = lone.select(*LONE_KEYS).collect()
+        values = {c: sorted({r[c] for r in got if r[c] is not None}) for c in LONE_KEYS}
+    return Paired(
+        rows=rows, lone=lone, pairs=taken, cached=cached, n_lone=n["rows"], n_lone_no_id=n["no_id"],
+        lone_values=values,
+    )  # fmt: skip

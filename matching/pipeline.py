@@ -31,6 +31,7 @@ from lprflow.reference import Reference
 from lprflow.session import sql_settings
 from matching.compare import DIFFERENCES, any_difference, differences
 from matching.config import MatchingConfig
+from matching.keys import Keys
 from matching.lookups import later_for_pairs, lone_lookups
 from matching.pairs import (
     LEFT,
@@ -241,7 +242,7 @@ def write_contacts(
     tables: TableSet,
     gconf: GroupingConfig,
     out: OutputDir,
-    people: Callable[[DataFrame, int], DataFrame],
+    people: Callable[[Keys, int], DataFrame],
     name: str = "contacts",
 ) -> tuple[Tally, dict[str, int]]:
     """Pair, compare, explain and value; write `name`/ (CONTACT_COLUMNS) in `out` and return its
@@ -292,14 +293,20 @@ def write_contacts(
         # the value at stake and the register lookups are both chains of small jobs: run side by side
         with ThreadPoolExecutor(1) as pool:
             valued = pool.submit(
-                lambda: settled(value_at_stake(spark, paired.lone, national, reference, tables, gconf, people))
+                lambda: settled(
+                    value_at_stake(
+                        spark, paired.lone, national, reference, tables, gconf, people, paired.lone_keys("r_cpr_key")
+                    )
+                )
             )
             if has_register:
                 found = lone_lookups(
                     paired, versions, as_of, conf.match.start_tolerance_minutes,
                     gconf.courses.patient_key_salt, cached,
                 )  # fmt: skip
-                lk.later = later_for_pairs(versions, as_of, paired.pairs, cached)
+                both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
+                differing = paired.rows.where(both & any_difference(conf.match, fields))
+                lk.later = later_for_pairs(versions, as_of, differing, cached)
             # the first part counted for the summary while the value's last jobs run (its grouping
             # is mostly planning on the driver, which leaves a core free)
             counted = tally(spark.read.schema(schema).parquet(str(target))) if target.exists() else Tally()

@@ -27,6 +27,7 @@ from pyspark.sql import functions as F
 from lprflow.localtime import local_date
 from lprflow.pseudonym import patient_key
 from matching.compare import iso, shown
+from matching.keys import Keys, among
 
 # the register tables the lookups read (and the manifest fingerprints)
 REGISTER_TABLES = ("kontakt", "diagnose", "patient")
@@ -66,16 +67,16 @@ def resolve_by_patient(
     )
 
 
-def first_reports(versions: dict[str, DataFrame], ids: DataFrame, as_of: dt.datetime, few: bool) -> DataFrame:
-    """Per kontakt id of `ids` (column kontakt_id) found in the register (`versions`: every report
-    version): its first report and the report time of its deletion if it was deleted by `as_of`.
-    `few`: `ids` is broadcast to the versions."""
-    asked = ids.select("kontakt_id").dropDuplicates(["kontakt_id"])
+def first_reports(versions: dict[str, DataFrame], ids: Keys, as_of: dt.datetime, few: bool) -> DataFrame:
+    """Per kontakt id of `ids` (a list, or a frame of kontakt_id) found in the register
+    (`versions`: every report version): its first report and the report time of its deletion if it
+    was deleted by `as_of`. `few`: a frame `ids` is broadcast to the versions."""
+    if not isinstance(ids, list):
+        asked = ids.select("kontakt_id").dropDuplicates(["kontakt_id"])
+        ids = F.broadcast(asked) if few else asked
     at = F.lit(as_of)
     by_k = (
-        versions["kontakt"]
-        .select("kontakt_id", "reported_at", "deleted")
-        .join(F.broadcast(asked) if few else asked, "kontakt_id", "left_semi")
+        among(versions["kontakt"].select("kontakt_id", "reported_at", "deleted"), "kontakt_id", ids)
         .groupBy("kontakt_id")
         .agg(
             F.min("reported_at").alias("first_reported"),

@@ -23,7 +23,8 @@ from lprflow.config import spark_config
 from lprflow.reference import Reference
 from lprflow.schemas import TABLES
 from lprflow.session import adopted, isolated_session
-from matching.pairs import settled
+from matching.keys import Keys, among
+from matching.pairs import settled, settled_keys
 
 # at most this many rows to group are grouped with the settings of a few rows (conf/spark.yaml
 # `few_rows`: one shuffle partition, the grouping's ~40 stages then run one task each; no adaptive
@@ -47,11 +48,11 @@ def _once(df: DataFrame) -> DataFrame:
     )
 
 
-def _in_national_course(rows: DataFrame, national: DataFrame, gap_hours: float) -> DataFrame:
-    keys = F.broadcast(rows.select(F.col("r_cpr_key").alias("cpr_key")).distinct())  # few: the lone rows
+def _in_national_course(rows: DataFrame, national: DataFrame, gap_hours: float, cpr_keys: Keys) -> DataFrame:
+    keys = cpr_keys if isinstance(cpr_keys, list) else F.broadcast(cpr_keys.distinct())  # few: the lone rows
     courses = (
-        national.where(F.col("course_id").isNotNull())
-        .join(keys, "cpr_key", "left_semi")
+        among(national, "cpr_key", keys)
+        .where(F.col("course_id").isNotNull())
         .groupBy("course_id", "cpr_key", "hospital")
         .agg(
             F.min("start_time").alias("c_start"),
@@ -142,24 +143,34 @@ def value_at_stake(
     reference: Reference,
     tables: TableSet,
     gconf: GroupingConfig,
-    people: Callable[[DataFrame, int], DataFrame],
+    people: Callable[[Keys, int], DataFrame],
+    cpr_keys: Keys,
 ) -> DataFrame:
     """VALUE_COLUMNS for `rows` (the region rows only in the region, not duplicates: their
-    region_row_id and r_* columns). `people(ids, n_ids)`: the birth date and sex of the region
-    rows in `ids` (n_ids of them; region_row_id, birth_date, sex; settled, unpersisted here), asked
-    only for the rows that are grouped."""
-    in_course = _in_national_course(rows, national, gconf.courses.join_gap_hours).localCheckpoint()
+    region_row_id and r_* columns; `cpr_keys` their patients, matching.pairs.Paired.lone_keys).
+    `people(ids, n_ids)`: the birth date and sex of the region rows in `ids` (n_ids of them;
+    region_row_id, birth_date, sex; settled, unpersisted here), asked only for the rows that are
+    grouped. With the patients as a list (few rows), the rows' ids are one too."""
+    gap = gconf.courses.join_gap_hours
+    in_course = _in_national_course(rows, national, gap, cpr_keys).localCheckpoint()
     rest = (
         rows.where(F.col("r_cpr_key").isNotNull())
         .join(in_course.select("region_row_id"), "region_row_id", "left_anti")
         .select("region_row_id", *[c for c in rows.columns if c.startswith("r_")])
     )
-    rest, n_rest = settled(rest)  # few rows; the grouping's plan reads them many times, without this lineage
+    # few rows; the grouping's plan reads them many times, without this lineage
+    ids: Keys
+    if isinstance(cpr_keys, list):  # so few that their ids are gathered as they are computed
+        rest, n_rest, ids = settled_keys(rest, "region_row_id")
+    else:
+        rest, n_rest = settled(rest)
+        ids = rest.select("region_row_id")
     if n_rest == 0:  # nothing to group
         return _once(in_course)
     few = n_rest <= FEW_ROWS
-    ids = rest.select("region_row_id")
-    people_ = people(F.broadcast(ids) if few else ids, n_rest)
+    if few and not isinstance(ids, list):
+        ids = F.broadcast(ids)
+    people_ = people(ids, n_rest)
     born = people_.select("region_row_id", F.col("birth_date").alias("r_birth_date"), F.col("sex").alias("r_sex"))
     picked = rest
     rest = rest.join(F.broadcast(born) if few else born, "region_row_id").localCheckpoint()  # each has its own

@@ -71,7 +71,7 @@ ROWS["kontakt"] = [
 ROWS["diagnose"].append({**_dx("K7"), "reported_at": LATER})
 ROWS["diagnose"].append({**_dx("K5", code="DI500"), "reported_at": LATER})  # K5's aktionsdiagnose, changed late
 
-HEADER = "epj_id;lpr_id;cpr;unit;start;end;ctype;prio;adiag"
+HEADER = "epj_id;lpr_id;cpr;unit;start;end;ctype;prio;adiag;note"
 
 
 def _line(sid, kid, patient, start, end, unit=MED, type_="ALCA00", prio="ATA3", adiag="DI219"):
@@ -80,7 +80,7 @@ def _line(sid, kid, patient, start, end, unit=MED, type_="ALCA00", prio="ATA3", 
             return t or ""
         return (t + dt.timedelta(hours=2 if 4 <= t.month <= 9 else 1)).strftime("%Y-%m-%d %H:%M:%S")
 
-    return ";".join([sid, kid or "", CPR[patient], unit, local(start), local(end), type_, prio, adiag])
+    return ";".join([sid, kid or "", CPR[patient], unit, local(start), local(end), type_, prio, adiag, f"n-{sid}"])
 
 
 EXTRACT = [
@@ -216,6 +216,13 @@ def test_unreadable_values_are_named_and_the_row_kept(matched):
     assert summary["unreadable_values"] == {"end_time": 1}
 
 
+def test_an_unmapped_column_is_carried_in_extra_on_every_region_row(matched):
+    """Settled by the first pass (e1), paired by the second (e2), a duplicate (e9), alone (e6)."""
+    _, r, n, _ = matched
+    assert {rid: x["extra"] for rid, x in r.items()} == {rid: {"note": f"n-{rid}"} for rid in r}
+    assert all(x["extra"] is None for x in n.values())
+
+
 def test_value_at_stake_from_the_national_course_or_the_regions_own_grouping(matched):
     _, r, _, _ = matched
     e15 = r["e15"]
@@ -348,11 +355,15 @@ def test_people_picked_by_source_id_and_by_content_where_a_row_has_no_source_id(
     assert whole["K1"]["region_row_id"] == "e1" and len(hashed) == 20
 
     def people(*ids: str, counted: bool = True) -> set[tuple]:
-        asked = spark.createDataFrame([(i,) for i in ids], "region_row_id string")
-        got = read_people(spark, path, mapping, "salt", units, asked, len(ids) if counted else None)
-        rows = {(r["region_row_id"], r["birth_date"], r["sex"]) for r in got.collect()}
-        got.unpersist()
-        return rows
+        """Asked by a frame and by a list of ids (a few): the same rows."""
+        frame = spark.createDataFrame([(i,) for i in ids], "region_row_id string")
+        found = []
+        for asked in (frame, sorted(ids)):
+            got = read_people(spark, path, mapping, "salt", units, asked, len(ids) if counted else None)
+            found.append({(r["region_row_id"], r["birth_date"], r["sex"]) for r in got.collect()})
+            got.unpersist()
+        assert found[0] == found[1]
+        return found[0]
 
     def expected(*kontakt_ids: str) -> set[tuple]:
         return {(whole[k]["region_row_id"], whole[k]["birth_date"], whole[k]["sex"]) for k in kontakt_ids}

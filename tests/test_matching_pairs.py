@@ -76,7 +76,7 @@ def test_a_patient_with_thousands_of_contacts_pairs_in_time_buckets_not_all_agai
             df.unpersist()
 
 
-def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
+def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark, monkeypatch):
     """The first pass holds back every id on more than one region row (`duplicated_ids`) and any
     other id it is told to; the second pass finds their duplicates and pairs their leads on the id
     (also where unit and start differ): the same pairs whichever ids are held back."""
@@ -142,6 +142,9 @@ def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
         got = {(r["region_row_id"], r["n_kontakt_id"], r["dup_of"], r["matched_on"]) for r in rows.collect()}
         lone = sorted(r["region_row_id"] for r in paired.lone.collect())
         assert lone == ["r5", "r7"]
+        # what the lookups and the value ask of the lone rows, on the driver (they are few)
+        assert paired.lone_values == {"region_row_id": ["r5", "r7"], "r_cpr_key": ["p"], "r_kontakt_id": ["K4"]}
+        assert paired.lone_keys("r_kontakt_id") == ["K4"]
         for df in [first, *paired.cached]:
             df.unpersist()
         return settled_here, got, (paired.n_lone, paired.n_lone_no_id)
@@ -154,3 +157,14 @@ def test_ids_held_back_by_the_first_pass_pair_on_the_id_in_the_second(spark):
     # left alone: r5 (K4, no national contact) and r7 (no id), counted as the second pass computes them
     assert pairs(dups) == ({"r3", "r4"}, expected, (2, 1))
     assert pairs(more) == ({"r3"}, expected, (2, 1))
+    # more lone rows than FEW_KEYS: their keys stay a frame (the same values)
+    import matching.pairs
+
+    monkeypatch.setattr(matching.pairs, "FEW_KEYS", 1)
+    left = first_pass(r_side, national_side(national), dups).where(F.col(LEFT))
+    has_r = F.col("region_row_id").isNotNull()
+    paired = second_pass(left.where(has_r).select(*R_COLUMNS), left.where(~has_r).select(*N_COLUMNS), rules)
+    assert paired.lone_values is None
+    assert sorted(r[0] for r in paired.lone_keys("region_row_id").collect()) == ["r5", "r7"]
+    for df in paired.cached:
+        df.unpersist()

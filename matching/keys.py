@@ -1,0 +1,36 @@
+"""Looking a few rows up in a whole input by their keys.
+
+A lookup of a handful of ids (the region rows the national data lacks, the pairs that differ) in
+a whole input (the national contacts, the extract, the register's versions) is a filter with the
+ids as values when they are few (`among` with a list): the scan applies it itself, Parquet skips
+the row groups and pages that cannot hold a value, and no job broadcasts the ids first. Many ids
+are a frame, joined to the input (a semi join)."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+# at most this many keys are looked up by their values rather than by a frame joined to the data:
+# an engineering limit (each value is a literal of the plan)
+FEW_KEYS = 1_000
+
+# the values of a few keys on the driver, or a frame of many (its first column)
+Keys = list[str] | DataFrame
+
+
+def keys_of(df: DataFrame, column: str, rows: int) -> Keys:
+    """The values of `column` in `df` (a settled frame of `rows` rows): on the driver (distinct,
+    sorted, without null; a small job) when there are at most FEW_KEYS, else the frame's column."""
+    if rows > FEW_KEYS:
+        return df.select(column)
+    return sorted({r[0] for r in df.select(column).collect() if r[0] is not None})
+
+
+def among(df: DataFrame, column: str, keys: Keys) -> DataFrame:
+    """The rows of `df` whose `column` is one of `keys`: a list is a filter of `df` (its scan's
+    own, where `column` is read as is); a frame is a semi join on its first column (broadcast
+    where the caller marked it)."""
+    if isinstance(keys, list):
+        return df.where(F.col(column).isin(keys))
+    return df.join(keys.select(F.col(keys.columns[0]).alias(column)), column, "left_semi")
