@@ -2,9 +2,9 @@
 
 A lookup of a handful of ids (the region rows the national data lacks, the pairs that differ) in
 a whole input (the national contacts, the extract, the register's versions) is a filter with the
-ids as values when they are few (`among` with a list): the scan applies it itself, Parquet skips
-the row groups and pages that cannot hold a value, and no job broadcasts the ids first. Many ids
-are a frame, joined to the input (a semi join)."""
+ids as values when they are few (`among` with a list): the scan applies it itself (pushed to
+Parquet, which skips the row groups and pages whose statistics exclude every value), and no job
+broadcasts the ids first. Many ids are a frame, joined to the input (a semi join)."""
 
 from __future__ import annotations
 
