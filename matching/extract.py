@@ -125,8 +125,8 @@ def read_extract(
     """The extract in REGION_COLUMNS: one row per input row, with a deterministic row id (the
     source id where mapped, else a hash of the row's values and its place among identical rows),
     the hospital of its unit (`units`: sor_id, hospital_id, one row per unit), and the birth date
-    and sex the CPR number encodes (null when the extract gives keys). With `only` (row ids: a few
-    as a list, or a frame of region_row_id): only those rows, picked before their other fields are computed; with
+    and sex the CPR number encodes (null when the extract gives keys). With `only` (row ids:
+    matching.keys.Keys): only those rows, picked before their other fields are computed; with
     `by_source` as well (the mapping has a source id), picked by their source id alone, so a row
     without one (named by its content's hash, which reads every column) is not picked."""
     path = Path(path)

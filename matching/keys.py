@@ -27,10 +27,11 @@ def keys_of(df: DataFrame, column: str, rows: int) -> Keys:
     return sorted({r[0] for r in df.select(column).collect() if r[0] is not None})
 
 
-def among(df: DataFrame, column: str, keys: Keys) -> DataFrame:
+def among(df: DataFrame, column: str, keys: Keys, broadcast: bool = False) -> DataFrame:
     """The rows of `df` whose `column` is one of `keys`: a list is a filter of `df` (its scan's
-    own, where `column` is read as is); a frame is a semi join on its first column (broadcast
-    where the caller marked it)."""
+    own, where `column` is read as is); a frame is a semi join on its first column (a null matches
+    nothing), its values broadcast with `broadcast` or where the caller marked the frame."""
     if isinstance(keys, list):
         return df.where(F.col(column).isin(keys))
-    return df.join(keys.select(F.col(keys.columns[0]).alias(column)), column, "left_semi")
+    values = keys.select(F.col(keys.columns[0]).alias(column))
+    return df.join(F.broadcast(values) if broadcast else values, column, "left_semi")

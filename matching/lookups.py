@@ -43,7 +43,7 @@ def _lone_ids(
         lone_ids, _, ids = settled_keys(lone_ids, "_lk")
     else:
         lone_ids = lone_ids.localCheckpoint()
-        ids = lone_ids.select(F.col("_lk").alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
+        ids = lone_ids.select("_lk")
     cached.append(lone_ids)
     return lone_ids, ids
 
@@ -60,8 +60,6 @@ def lone_lookups(
     by patient, unit and start): region_row_id, first_reported, deleted_at, found; settled and
     joinable, its checkpoints added to `cached`."""
     lone_ids, ids = _lone_ids(paired, versions, tolerance_minutes, salt, cached)
-    if not isinstance(ids, list):
-        ids = ids.select(F.col(ids.columns[0]).alias("kontakt_id")).where(F.col("kontakt_id").isNotNull())
     first = first_reports(versions, ids, as_of, few=paired.n_lone <= BROADCAST_ROWS).withColumnRenamed(
         "kontakt_id", "_lk"
     )
@@ -84,9 +82,8 @@ def later_for_pairs(
     if n_ids == 0:
         return None
     asked = keys_of(ids, "kontakt_id", n_ids)
-    if not isinstance(asked, list):
-        asked = joinable(ids, n_ids)
-    theirs = {name: among(versions[name], "kontakt_id", asked) for name in ("kontakt", "diagnose")}
+    few = n_ids <= BROADCAST_ROWS
+    theirs = {name: among(versions[name], "kontakt_id", asked, broadcast=few) for name in ("kontakt", "diagnose")}
     later, n_later = settled(later_versions(theirs, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
     cached.append(later)
     return joinable(later, n_later)

@@ -68,15 +68,12 @@ def resolve_by_patient(
 
 
 def first_reports(versions: dict[str, DataFrame], ids: Keys, as_of: dt.datetime, few: bool) -> DataFrame:
-    """Per kontakt id of `ids` (a list, or a frame of kontakt_id) found in the register
-    (`versions`: every report version): its first report and the report time of its deletion if it
-    was deleted by `as_of`. `few`: a frame `ids` is broadcast to the versions."""
-    if not isinstance(ids, list):
-        asked = ids.select("kontakt_id").dropDuplicates(["kontakt_id"])
-        ids = F.broadcast(asked) if few else asked
+    """Per kontakt id of `ids` (matching.keys.Keys) found in the register (`versions`: every report
+    version): its first report and the report time of its deletion if it was deleted by `as_of`.
+    `few`: a frame `ids` is broadcast to the versions."""
     at = F.lit(as_of)
     by_k = (
-        among(versions["kontakt"].select("kontakt_id", "reported_at", "deleted"), "kontakt_id", ids)
+        among(versions["kontakt"].select("kontakt_id", "reported_at", "deleted"), "kontakt_id", ids, broadcast=few)
         .groupBy("kontakt_id")
         .agg(
             F.min("reported_at").alias("first_reported"),

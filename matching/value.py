@@ -49,9 +49,8 @@ def _once(df: DataFrame) -> DataFrame:
 
 
 def _in_national_course(rows: DataFrame, national: DataFrame, gap_hours: float, cpr_keys: Keys) -> DataFrame:
-    keys = cpr_keys if isinstance(cpr_keys, list) else F.broadcast(cpr_keys.distinct())  # few: the lone rows
     courses = (
-        among(national, "cpr_key", keys)
+        among(national, "cpr_key", cpr_keys, broadcast=True)  # few: the lone rows' patients
         .where(F.col("course_id").isNotNull())
         .groupBy("course_id", "cpr_key", "hospital")
         .agg(
