@@ -35,3 +35,12 @@ def among(df: DataFrame, column: str, keys: Keys, broadcast: bool = False) -> Da
         return df.where(F.col(column).isin(keys))
     values = keys.select(F.col(keys.columns[0]).alias(column))
     return df.join(F.broadcast(values) if broadcast else values, column, "left_semi")
+
+
+def apart(df: DataFrame, column: str, keys: Keys, broadcast: bool = False) -> DataFrame:
+    """The rows of `df` whose `column` is none of `keys` (a null is none of them): `among`'s
+    other rows, by a filter (a list) or an anti join (a frame)."""
+    if isinstance(keys, list):
+        return df.where(F.col(column).isNull() | ~F.col(column).isin(keys))
+    values = keys.select(F.col(keys.columns[0]).alias(column))
+    return df.join(F.broadcast(values) if broadcast else values, column, "left_anti")

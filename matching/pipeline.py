@@ -10,7 +10,8 @@ contacts/ is written in two parts. The first pass (one full outer join of the tw
 LPR3 id with nothing different as the join's condition) writes every row it settles (a pair) in
 its final form, and the rows it leaves in the same columns beside them (a folder of their own),
 each one side's row with its values (a pair on the id that differs is two rows left). The rows
-left are read back, paired, compared, explained and valued, and added to contacts/.
+left are read back, paired, compared, explained and valued, and added to contacts/: the rows
+that carry no value while the value at stake is computed, then the lone region rows with it.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
 
 from grouping.config import GroupingConfig
 from grouping.tables import TableSet
@@ -31,9 +34,10 @@ from lprflow.reference import Reference
 from lprflow.session import sql_settings
 from matching.compare import DIFFERENCES, any_difference, differences
 from matching.config import MatchingConfig
-from matching.keys import Keys
+from matching.keys import Keys, among, apart
 from matching.lookups import later_for_pairs, lone_lookups
 from matching.pairs import (
+    BROADCAST_ROWS,
     LEFT,
     N_COLUMNS,
     R_COLUMNS,
@@ -228,6 +232,12 @@ def _read_back(left: DataFrame) -> tuple[DataFrame, DataFrame]:
     return r, n
 
 
+def _written(rows: DataFrame, schema: StructType, folder: Path) -> Tally:
+    """`rows` (CONTACT_COLUMNS) written to `folder` in `schema`'s types, and counted (`tally`)."""
+    rows.select(*[F.col(f.name).cast(f.dataType) for f in schema.fields]).write.parquet(str(folder))
+    return tally(rows.sparkSession.read.schema(schema).parquet(str(folder)))
+
+
 def write_contacts(
     spark: SparkSession,
     region: DataFrame,
@@ -315,16 +325,21 @@ def write_contacts(
                 rows = rows.join(found, "region_row_id", "left")
             else:
                 rows = rows.select("*", *_nulls(FOUND))
+            rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
+            # the second part's rows that are not valued (all but the lone rows) are written and
+            # counted while the value's last jobs run too; the lone rows once their value is there
+            lone, few = paired.lone_keys("region_row_id"), paired.n_lone <= BROADCAST_ROWS
+            unvalued = apart(rows, "region_row_id", lone, broadcast=few).select("*", *_nulls(VALUE_TYPES))
+            written = [stage / "second", stage / "valued"]
+            counted = counted.add(_written(unvalued.select(*_contacts(year, as_of, has_register)), schema, written[0]))
             values, n_values = valued.result()
         cached.append(values)
-        rows = rows.withColumn("found", F.coalesce("found", F.lit(False)))
-        rows = rows.join(joinable(values, n_values), "region_row_id", "left")
-        second = rows.select(*_contacts(year, as_of, has_register))
-        second_dir = stage / "second"
-        second.select(*[F.col(f.name).cast(f.dataType) for f in schema.fields]).write.parquet(str(second_dir))
-        counted = counted.add(tally(spark.read.schema(schema).parquet(str(second_dir))))
+        rows = among(rows, "region_row_id", lone, broadcast=few).join(
+            joinable(values, n_values), "region_row_id", "left"
+        )
+        counted = counted.add(_written(rows.select(*_contacts(year, as_of, has_register)), schema, written[1]))
         target.mkdir(exist_ok=True)
-        for f in second_dir.iterdir():  # Spark's part files are named by job: none is the first part's
+        for f in (f for d in written for f in d.iterdir()):  # part files are named by job: none is another's
             if not f.name.startswith(("_", "._")):
                 f.rename(target / f.name)
         out.files[name] = {"format": "parquet"}

@@ -45,6 +45,18 @@ def test_a_few_keys_filter_the_scan_and_many_are_joined_with_the_same_rows(spark
     assert among(kontakt, "kontakt_id", []).count() == 0  # no key: no row
 
 
+def test_the_rows_apart_from_the_keys_are_the_others_with_the_null_keys(spark):
+    from matching.keys import among, apart
+
+    df = spark.createDataFrame([("a", 1), ("b", 2), (None, 3), ("c", 4), ("a", 5)], "k string, n int")
+    frame = spark.createDataFrame([("a",), ("x",), (None,)], "k string")
+    for keys in (["a", "x"], frame):
+        kept = sorted(r.n for r in among(df, "k", keys).collect())
+        others = sorted(r.n for r in apart(df, "k", keys).collect())
+        assert (kept, others) == ([1, 5], [2, 3, 4])  # a null key is among none: it is apart
+    assert sorted(r.n for r in apart(df, "k", []).collect()) == [1, 2, 3, 4, 5]
+
+
 def test_keys_are_gathered_on_the_driver_only_when_few(spark, monkeypatch):
     import matching.keys as keys
     from matching.pairs import settled_keys
