@@ -27,14 +27,18 @@ def keys_of(df: DataFrame, column: str, rows: int) -> Keys:
     return sorted({r[0] for r in df.select(column).collect() if r[0] is not None})
 
 
+def _joined(df: DataFrame, column: str, keys: DataFrame, broadcast: bool, how: str) -> DataFrame:
+    values = keys.select(F.col(keys.columns[0]).alias(column))
+    return df.join(F.broadcast(values) if broadcast else values, column, how)
+
+
 def among(df: DataFrame, column: str, keys: Keys, broadcast: bool = False) -> DataFrame:
     """The rows of `df` whose `column` is one of `keys`: a list is a filter of `df` (its scan's
     own, where `column` is read as is); a frame is a semi join on its first column (a null matches
     nothing), its values broadcast with `broadcast` or where the caller marked the frame."""
     if isinstance(keys, list):
         return df.where(F.col(column).isin(keys))
-    values = keys.select(F.col(keys.columns[0]).alias(column))
-    return df.join(F.broadcast(values) if broadcast else values, column, "left_semi")
+    return _joined(df, column, keys, broadcast, "left_semi")
 
 
 def apart(df: DataFrame, column: str, keys: Keys, broadcast: bool = False) -> DataFrame:
@@ -42,5 +46,4 @@ def apart(df: DataFrame, column: str, keys: Keys, broadcast: bool = False) -> Da
     other rows, by a filter (a list) or an anti join (a frame)."""
     if isinstance(keys, list):
         return df.where(F.col(column).isNull() | ~F.col(column).isin(keys))
-    values = keys.select(F.col(keys.columns[0]).alias(column))
-    return df.join(F.broadcast(values) if broadcast else values, column, "left_anti")
+    return _joined(df, column, keys, broadcast, "left_anti")

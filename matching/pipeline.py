@@ -232,10 +232,15 @@ def _read_back(left: DataFrame) -> tuple[DataFrame, DataFrame]:
     return r, n
 
 
+def _tally_of(spark: SparkSession, schema: StructType, folder: Path) -> Tally:
+    """The part of contacts/ in `folder` (in `schema`) counted for the summary (`tally`)."""
+    return tally(spark.read.schema(schema).parquet(str(folder)))
+
+
 def _written(rows: DataFrame, schema: StructType, folder: Path) -> Tally:
-    """`rows` (CONTACT_COLUMNS) written to `folder` in `schema`'s types, and counted (`tally`)."""
+    """`rows` (CONTACT_COLUMNS) written to `folder` in `schema`'s types, and counted."""
     rows.select(*[F.col(f.name).cast(f.dataType) for f in schema.fields]).write.parquet(str(folder))
-    return tally(rows.sparkSession.read.schema(schema).parquet(str(folder)))
+    return _tally_of(rows.sparkSession, schema, folder)
 
 
 def write_contacts(
@@ -319,7 +324,7 @@ def write_contacts(
                 lk.later = later_for_pairs(versions, as_of, differing, cached)
             # the first part counted for the summary while the value's last jobs run (its grouping
             # is mostly planning on the driver, which leaves a core free)
-            counted = tally(spark.read.schema(schema).parquet(str(target))) if target.exists() else Tally()
+            counted = _tally_of(spark, schema, target) if target.exists() else Tally()
             rows = _compared(_explained_by(paired.rows, lk), conf, fields)
             if has_register:
                 rows = rows.join(found, "region_row_id", "left")
