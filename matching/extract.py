@@ -199,6 +199,21 @@ def read_extract(
     return df.select(*REGION_COLUMNS)
 
 
+def read_ids(spark: SparkSession, path: str | Path, mapping: ExtractMapping) -> DataFrame:
+    """The extract's LPR3 ids (column kontakt_id, null where a row has none; one row per input
+    row), read as `read_extract` reads them but without the rest of the row: counting them
+    (matching.pairs.duplicated_ids) reads one column and waits for nothing else (`read_extract`'s
+    rows wait for the units' hospitals)."""
+    path = Path(path)
+    raw = _raw(spark, path, mapping)
+    column = mapping.mapped().get("kontakt_id")
+    if column is None:  # no ids in this extract
+        return raw.select(F.lit(None).cast(StringType()).alias("kontakt_id"))
+    if column not in raw.columns:
+        raise ExtractError(f"{path}: region extract has no column '{column}' (mapped to field 'kontakt_id')")
+    return raw.select(_text(F.col(column)).alias("kontakt_id"))
+
+
 def read_people(
     spark: SparkSession,
     path: str | Path,

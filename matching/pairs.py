@@ -16,11 +16,12 @@
 
 How (docs/MATCHING.md, "How it is computed"): step 2 is one full outer join of the two sides on
 the id (`first_pass`) for the ids on one region row; the ids on more than one row
-(`duplicated_ids`, a narrow count before the join) are held back, so the join needs no window
-(and no sort) to find an id's lead. Each row of the join is a pair on the id with nothing
-different (the join's condition) or left, one side's row (a held-back id's rows, a region row
-without an id or without a national contact, a national contact without a region row, both rows
-of a pair on the id that differs), marked by `LEFT`. What is left is few in a region that
+(`duplicated_ids`, a narrow count of the extract's ids while its rows are read) are held back on
+the national side, so the join needs no window (and no sort) to find an id's lead. Each row of
+the join is a pair on the id with nothing different (the join's condition) or left, one side's
+row (a held-back id's rows, a region row without an id or without a national contact, a
+national contact without a region row, both rows of a pair on the id that differs), marked by
+`LEFT`. What is left is few in a region that
 reports well: step 1, the pairs on the id of what is left, and steps 3 and 4 run on it as small
 frames (`second_pass`).
 
@@ -108,11 +109,11 @@ def id_hash(kontakt_id: Column) -> Column:
     return F.when(kontakt_id.isNotNull(), F.xxhash64(kontakt_id))
 
 
-def duplicated_ids(region: DataFrame) -> DataFrame:
-    """The LPR3 ids on more than one row of `region` (R_COLUMNS) by their `id_hash` (column
-    id_hash): what `first_pass` must hold back."""
+def duplicated_ids(ids: DataFrame) -> DataFrame:
+    """The LPR3 ids on more than one row of `ids` (a region side, R_COLUMNS, or only its column
+    r_kontakt_id) by their `id_hash` (column id_hash): what `first_pass` must hold back."""
     return (
-        region.where(F.col("r_kontakt_id").isNotNull())
+        ids.where(F.col("r_kontakt_id").isNotNull())
         .groupBy(id_hash(F.col("r_kontakt_id")).alias("id_hash"))
         .count()
         .where(F.col("count") > 1)
@@ -125,19 +126,20 @@ def first_pass(region: DataFrame, national: DataFrame, held: DataFrame, same: Co
     (N_COLUMNS): a pair per id of both sides, the rest marked `LEFT` (a region row without an id
     is its own key, so it is left). `held` (column id_hash): the `id_hash` of ids not paired here,
     at least of every id on more than one region row, since the join takes each region row on its
-    own (`duplicated_ids` of the same region: counted in the same query while the national side is
-    read, and broadcast to the region side). A held-back id's region rows are keyed alone, so both
-    sides' rows of it are left to the second pass, which finds the duplicates and pairs the lead
-    on the id. `same` (of a pair's r_ and n_ columns, never null): the join's condition besides
-    the id, so a pair on the id that fails it leaves both its rows, each on its own, to the second
-    pass as well (which pairs them on the id the same)."""
+    own (`duplicated_ids` of the same region). A held-back id's national contact has no key, so
+    it meets none of its region rows: both sides' rows of it are left to the second pass, which
+    finds the duplicates and pairs the lead on the id. The ids are held back on the national side
+    so that the region side, the larger scan, need not wait for their count: it is read while they
+    are counted, and the national side then. `same` (of a pair's r_ and n_ columns, never null):
+    the join's condition besides the id, so a pair on the id that fails it leaves both its rows,
+    each on its own, to the second pass as well (which pairs them on the id the same)."""
     alone = F.concat(F.lit("~"), F.col("region_row_id"))  # unique, spread over the partitions
+    r = region.select(*R_COLUMNS, F.coalesce(F.col("r_kontakt_id"), alone).alias("_key"))
     mark = F.broadcast(held.select(F.col("id_hash").alias("_held")))
-    region = region.join(mark, id_hash(F.col("r_kontakt_id")) == F.col("_held"), "left")
-    key = F.coalesce(F.when(F.col("_held").isNull(), F.col("r_kontakt_id")), alone)
-    r = region.select(*R_COLUMNS, key.alias("_key"))  # a held-back id's rows are keyed alone: its
-    on = F.col("_key") == F.col("n_kontakt_id")  # national contact meets none of them
-    joined = r.join(national.select(*N_COLUMNS), on if same is None else on & same, "full_outer")
+    national = national.join(mark, id_hash(F.col("n_kontakt_id")) == F.col("_held"), "left")
+    n = national.select(*N_COLUMNS, F.when(F.col("_held").isNull(), F.col("n_kontakt_id")).alias("_n_key"))
+    on = F.col("_key") == F.col("_n_key")  # a held-back id's national contact: no key, no pair
+    joined = r.join(n, on if same is None else on & same, "full_outer")
     pair = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
     return joined.select(
         "region_row_id",

@@ -258,13 +258,16 @@ def write_contacts(
     gconf: GroupingConfig,
     out: OutputDir,
     people: Callable[[Keys, int], DataFrame],
+    ids: DataFrame | None = None,
     name: str = "contacts",
 ) -> tuple[Tally, dict[str, int]]:
     """Pair, compare, explain and value; write `name`/ (CONTACT_COLUMNS) in `out` and return its
     rows counted for the summary, and the rows read of each side (`region_contacts`, `national`:
     counted as the first pass reads them, for the row accounting). `region`:
     matching.extract.REGION_COLUMNS, `national`: grouping.national.NATIONAL_COLUMNS; `people(ids, n)`
-    the birth date and sex of the region rows in `ids` (matching.value.value_at_stake)."""
+    the birth date and sex of the region rows in `ids` (matching.value.value_at_stake); `ids` the
+    extract's LPR3 ids read on their own (matching.extract.read_ids; default: `region`'s), counted
+    for the ids the first pass holds back."""
     has_register = versions is not None and as_of is not None
     cached: list[DataFrame] = []
     stage = out.path(f"_{name}_first_pass")
@@ -277,16 +280,17 @@ def write_contacts(
         # the first pass: the pairs on the id with nothing different are final; the rest is
         # written beside them. The ids on more than one region row are held back to the second
         # pass (the join then needs no window to find their lead; they are counted in the same
-        # query, while the national side is read), and a pair that differs is not a pair of the
+        # query, while the region side is read), and a pair that differs is not a pair of the
         # join (its differences are explained there): the join's generated code stays small
         read = {side: Observation() for side in ("region_contacts", "national")}
         one = F.count(F.lit(1)).alias("rows")
         r_side = region_side(region).observe(read["region_contacts"], one)
         n_side = national_side(national).observe(read["national"], one)
         same = ~any_difference(conf.match, fields)
-        # the count of the duplicated ids reads the region side unobserved: an observation counts
+        # the count of the duplicated ids reads the region's ids unobserved: an observation counts
         # its rows where it stands once in a plan
-        joined = first_pass(r_side, n_side, duplicated_ids(region_side(region)), same)
+        region_ids = region_side(region) if ids is None else ids.select(F.col("kontakt_id").alias("r_kontakt_id"))
+        joined = first_pass(r_side, n_side, duplicated_ids(region_ids), same)
         first = _with_rules(joined, lk.rules)  # the first pass explains no difference: no later versions
         first = first.select(*_first_pass_contacts())
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
