@@ -29,7 +29,7 @@ from lprflow.reference import Reference
 from lprflow.register import parse_time, read_table
 from matching.compare import compared_fields
 from matching.config import matching_config
-from matching.extract import read_extract, read_ids, read_people
+from matching.extract import read_extract, read_kontakt_ids, read_people
 from matching.keys import Keys
 from matching.national import read_national
 from matching.pipeline import write_contacts
@@ -117,7 +117,7 @@ def run_match(
                 gconf,
                 o,
                 people,
-                ids=read_ids(spark, region_contacts, conf.extract),
+                kontakt_ids=read_kontakt_ids(spark, region_contacts, conf.extract),
             )
         manifest["inputs"]["register_files"] = files.result() if files is not None else None
         with step("summary and row accounting", quiet):

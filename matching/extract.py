@@ -199,7 +199,7 @@ def read_extract(
     return df.select(*REGION_COLUMNS)
 
 
-def read_ids(spark: SparkSession, path: str | Path, mapping: ExtractMapping) -> DataFrame:
+def read_kontakt_ids(spark: SparkSession, path: str | Path, mapping: ExtractMapping) -> DataFrame:
     """The extract's LPR3 ids (column kontakt_id, null where a row has none; one row per input
     row), read as `read_extract` reads them but without the rest of the row: counting them
     (matching.pairs.duplicated_ids) reads one column and waits for nothing else (`read_extract`'s

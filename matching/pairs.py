@@ -21,9 +21,8 @@ the national side, so the join needs no window (and no sort) to find an id's lea
 the join is a pair on the id with nothing different (the join's condition) or left, one side's
 row (a held-back id's rows, a region row without an id or without a national contact, a
 national contact without a region row, both rows of a pair on the id that differs), marked by
-`LEFT`. What is left is few in a region that
-reports well: step 1, the pairs on the id of what is left, and steps 3 and 4 run on it as small
-frames (`second_pass`).
+`LEFT`. What is left is few in a region that reports well: step 1, the pairs on the id of what is
+left, and steps 3 and 4 run on it as small frames (`second_pass`).
 
 Columns of both results: `region_row_id`, `dup_of`, `r_<field>` for the region side (without the
 birth date and sex), `n_<column>` for the national side, `matched_on`, `near_patient`.

@@ -21,13 +21,13 @@ def test_a_mapped_column_missing_from_the_extract_names_the_file_and_column(spar
 
 
 def test_the_ids_read_alone_are_the_extracts_ids_row_for_row(spark, tmp_path):
-    """`read_ids` (the count of the duplicated ids reads it) gives the LPR3 id of every row as
+    """`read_kontakt_ids` (the count of the duplicated ids reads it) gives the LPR3 id of every row as
     `read_extract` reads it (trimmed, an empty one null, a duplicate twice), from that column
     alone; without an id column mapped, a null per row."""
     from collections import Counter
 
     from matching.config import matching_config
-    from matching.extract import read_extract, read_ids
+    from matching.extract import read_extract, read_kontakt_ids
 
     (tmp_path / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
     mapping = matching_config(tmp_path / "mapping.yaml").extract
@@ -39,14 +39,14 @@ def test_the_ids_read_alone_are_the_extracts_ids_row_for_row(spark, tmp_path):
              _line("e5", "K5", "P2", T(2021, 5, 1, 8), T(2021, 5, 1, 9))]  # fmt: skip
     path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
     units = spark.createDataFrame([(MED, HOSPITAL)], "sor_id string, hospital_id string")
-    ids = read_ids(spark, path, mapping)
+    ids = read_kontakt_ids(spark, path, mapping)
     got = Counter(r["kontakt_id"] for r in ids.collect())
     assert got == Counter(r["kontakt_id"] for r in read_extract(spark, path, mapping, "salt", units).collect())
     assert got == Counter({"K1": 2, None: 2, "K5": 1})
     plan = ids._jdf.queryExecution().executedPlan().toString()
     assert plan[plan.index("ReadSchema: ") :].split("\n")[0] == "ReadSchema: struct<lpr_id:string>"
     (tmp_path / "none.yaml").write_text(MAPPING.replace("kontakt_id: lpr_id", "kontakt_id: null"), encoding="utf-8")
-    none = read_ids(spark, path, matching_config(tmp_path / "none.yaml").extract).collect()
+    none = read_kontakt_ids(spark, path, matching_config(tmp_path / "none.yaml").extract).collect()
     assert [r["kontakt_id"] for r in none] == [None] * len(lines)
 
 
