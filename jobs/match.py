@@ -117,7 +117,7 @@ def run_match(
                 gconf,
                 o,
                 people,
-                kontakt_ids=read_kontakt_ids(spark, region_contacts, conf.extract),
+                read_kontakt_ids(spark, region_contacts, conf.extract),
             )
         manifest["inputs"]["register_files"] = files.result() if files is not None else None
         with step("summary and row accounting", quiet):

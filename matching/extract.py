@@ -113,6 +113,24 @@ def _keyed(raw: DataFrame, source_id: Column | None, by_source: bool) -> DataFra
     )
 
 
+def _mapped_columns(path: Path, raw: DataFrame, mapping: ExtractMapping) -> dict[str, str]:
+    """The mapping's extract column per field, each checked to be in `raw` (an ExtractError names
+    the file, the column and the field)."""
+    cols = mapping.mapped()
+    for field, column in cols.items():
+        if column not in raw.columns:
+            raise ExtractError(
+                f"{path}: region extract has no column '{column}' (mapped to field '{field}'; "
+                f"its columns: {sorted(raw.columns)})"
+            )
+    return cols
+
+
+def _string_field(cols: dict[str, str], field: str) -> Column:
+    """A text field (STRINGS) as read: trimmed, empty as null; null where the field is not mapped."""
+    return _text(F.col(cols[field])) if field in cols else F.lit(None).cast(StringType())
+
+
 def read_extract(
     spark: SparkSession,
     path: str | Path,
@@ -132,17 +150,11 @@ def read_extract(
     path = Path(path)
     raw = _raw(spark, path, mapping)
     have = {f.name: f.dataType for f in raw.schema.fields}
-    cols = mapping.mapped()
-    for field, column in cols.items():
-        if column not in have:
-            raise ExtractError(
-                f"{path}: region extract has no column '{column}' (mapped to field '{field}'; "
-                f"its columns: {sorted(have)})"
-            )
+    cols = _mapped_columns(path, raw, mapping)
     fields: dict[str, Column] = {}
     unreadable: list[tuple[Column, Column]] = []  # (the value could not be read, the field)
     for field in STRINGS:
-        fields[field] = _text(F.col(cols[field])) if field in cols else F.lit(None).cast(StringType())
+        fields[field] = _string_field(cols, field)
     for field in TIMES:
         if field not in cols:
             fields[field] = F.lit(None).cast(TimestampType())
@@ -206,12 +218,7 @@ def read_kontakt_ids(spark: SparkSession, path: str | Path, mapping: ExtractMapp
     rows wait for the units' hospitals)."""
     path = Path(path)
     raw = _raw(spark, path, mapping)
-    column = mapping.mapped().get("kontakt_id")
-    if column is None:  # no ids in this extract
-        return raw.select(F.lit(None).cast(StringType()).alias("kontakt_id"))
-    if column not in raw.columns:
-        raise ExtractError(f"{path}: region extract has no column '{column}' (mapped to field 'kontakt_id')")
-    return raw.select(_text(F.col(column)).alias("kontakt_id"))
+    return raw.select(_string_field(_mapped_columns(path, raw, mapping), "kontakt_id").alias("kontakt_id"))
 
 
 def read_people(

@@ -258,7 +258,7 @@ def write_contacts(
     gconf: GroupingConfig,
     out: OutputDir,
     people: Callable[[Keys, int], DataFrame],
-    kontakt_ids: DataFrame | None = None,
+    kontakt_ids: DataFrame,
     name: str = "contacts",
 ) -> tuple[Tally, dict[str, int]]:
     """Pair, compare, explain and value; write `name`/ (CONTACT_COLUMNS) in `out` and return its
@@ -266,8 +266,8 @@ def write_contacts(
     counted as the first pass reads them, for the row accounting). `region`:
     matching.extract.REGION_COLUMNS, `national`: grouping.national.NATIONAL_COLUMNS; `people(ids, n)`
     the birth date and sex of the region rows in `ids` (matching.value.value_at_stake);
-    `kontakt_ids` the extract's LPR3 ids read on their own (matching.extract.read_kontakt_ids;
-    default: `region`'s), counted for the ids the first pass holds back."""
+    `kontakt_ids` the extract's LPR3 ids read on their own (matching.extract.read_kontakt_ids),
+    counted for the ids the first pass holds back."""
     has_register = versions is not None and as_of is not None
     cached: list[DataFrame] = []
     stage = out.path(f"_{name}_first_pass")
@@ -289,12 +289,8 @@ def write_contacts(
         same = ~any_difference(conf.match, fields)
         # the count of the duplicated ids reads the region's ids unobserved: an observation counts
         # its rows where it stands once in a plan
-        region_ids = (
-            region_side(region)
-            if kontakt_ids is None
-            else kontakt_ids.select(F.col("kontakt_id").alias("r_kontakt_id"))
-        )
-        joined = first_pass(r_side, n_side, duplicated_ids(region_ids), same)
+        held = duplicated_ids(kontakt_ids.select(F.col("kontakt_id").alias("r_kontakt_id")))
+        joined = first_pass(r_side, n_side, held, same)
         first = _with_rules(joined, lk.rules)  # the first pass explains no difference: no later versions
         first = first.select(*_first_pass_contacts())
         with sql_settings(spark, UNSORTED_PARTITIONED_WRITE):
