@@ -1,12 +1,14 @@
-"""The register looked up for what the second pass leaves (docs/MATCHING.md): for each region row
-left alone, whether the register has it and when it was first reported or deleted
-(`lone_lookups`); for each national contact it pairs, the versions reported after the as-of time,
-what explains a difference as late (`later_for_pairs`).
+"""The register looked up for what the second pass leaves (docs/MATCHING.md), in one call
+(`register_lookups`): for each region row left alone, whether the register has it and when it was
+first reported or deleted; for each national contact it pairs that differs, the versions reported
+after the as-of time, what explains a difference as late.
 
 Each reads the register's versions of a handful of ids (`matching.keys`: the ids as values of
-the scan's filter when few, else broadcast to it), and only the columns it needs: one scan of the
-kontakt versions for both was measured slower (bench/RESULTS.md, tenth round), as the later
-versions need every field of a version and the first reports three.
+the scan's filter when few, else broadcast to it). Both ask the kontakt versions: when both sets
+of ids are few, the versions of all of them are read in one scan of the whole table and kept
+(a few rows), and each lookup filters those. With many ids each reads only the columns it needs:
+one scan for both was measured slower then (bench/RESULTS.md, tenth round: the later versions of
+~66,000 pairs), as the later versions need every field of a version and the first reports three.
 """
 
 from __future__ import annotations
@@ -48,18 +50,16 @@ def _lone_ids(
     return lone_ids, ids
 
 
-def lone_lookups(
+def _found(
     paired: Paired,
+    lone_ids: DataFrame,
+    ids: Keys,
     versions: dict[str, DataFrame],
     as_of: dt.datetime,
-    tolerance_minutes: float,
-    salt: str,
     cached: list[DataFrame],
 ) -> DataFrame:
-    """Per region row left alone (`paired.lone`) that the register has (by its id, or without one
-    by patient, unit and start): region_row_id, first_reported, deleted_at, found; settled and
-    joinable, its checkpoints added to `cached`."""
-    lone_ids, ids = _lone_ids(paired, versions, tolerance_minutes, salt, cached)
+    """Per region row left alone that the register has: region_row_id, first_reported, deleted_at,
+    found (settled, joinable)."""
     first = first_reports(versions, ids, as_of, few=paired.n_lone <= BROADCAST_ROWS).withColumnRenamed(
         "kontakt_id", "_lk"
     )
@@ -70,20 +70,44 @@ def lone_lookups(
     return joinable(found, n_found)
 
 
-def later_for_pairs(
-    versions: dict[str, DataFrame], as_of: dt.datetime, differing: DataFrame, cached: list[DataFrame]
-) -> DataFrame | None:
-    """The versions after `as_of` (`reasons.later_versions`: n_kontakt_id, later; settled and
-    joinable) of the national contacts in `differing` (n_kontakt_id: the second pass's pairs that
-    differ, the only ones with differences to explain); None when there is none (the register is
-    then not read)."""
-    ids, n_ids = settled(differing.select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
-    cached.append(ids)
-    if n_ids == 0:
-        return None
-    asked = keys_of(ids, "kontakt_id", n_ids)
+def _later(
+    versions: dict[str, DataFrame], as_of: dt.datetime, asked: Keys, n_ids: int, cached: list[DataFrame]
+) -> DataFrame:
+    """`reasons.later_versions` of the national contacts in `asked` (n_ids of them): n_kontakt_id,
+    later (settled, joinable)."""
     few = n_ids <= BROADCAST_ROWS
     theirs = {name: among(versions[name], "kontakt_id", asked, broadcast=few) for name in ("kontakt", "diagnose")}
     later, n_later = settled(later_versions(theirs, as_of).withColumnRenamed("kontakt_id", "n_kontakt_id"))
     cached.append(later)
     return joinable(later, n_later)
+
+
+def register_lookups(
+    paired: Paired,
+    versions: dict[str, DataFrame],
+    as_of: dt.datetime,
+    tolerance_minutes: float,
+    salt: str,
+    differing: DataFrame,
+    cached: list[DataFrame],
+) -> tuple[DataFrame, DataFrame | None]:
+    """What the register says of what the second pass leaves, its checkpoints added to `cached`:
+    - per region row left alone (`paired.lone`) that the register has (by its id, or without one
+      by patient, unit and start): region_row_id, first_reported, deleted_at, found;
+    - the versions after `as_of` (`reasons.later_versions`: n_kontakt_id, later) of the national
+      contacts in `differing` (n_kontakt_id: the second pass's pairs that differ, the only ones
+      with differences to explain); None when there is none (the versions are then not read for
+      them).
+    Both settled and joinable. When both sets of ids are few (lists), the kontakt versions of all
+    of them are read in one scan and kept for both."""
+    lone_ids, ids = _lone_ids(paired, versions, tolerance_minutes, salt, cached)
+    pair_ids, n_pairs = settled(differing.select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
+    cached.append(pair_ids)
+    asked = keys_of(pair_ids, "kontakt_id", n_pairs) if n_pairs else []
+    read = versions
+    if isinstance(ids, list) and isinstance(asked, list):  # few of each: one scan of the kontakt versions
+        kontakt, _ = settled(among(versions["kontakt"], "kontakt_id", sorted(set(ids) | set(asked))))
+        cached.append(kontakt)
+        read = {**versions, "kontakt": kontakt}
+    found = _found(paired, lone_ids, ids, read, as_of, cached)
+    return found, (_later(read, as_of, asked, n_pairs, cached) if n_pairs else None)

@@ -35,7 +35,7 @@ from lprflow.session import sql_settings
 from matching.compare import DIFFERENCES, any_difference, differences
 from matching.config import MatchingConfig
 from matching.keys import Keys, among, apart
-from matching.lookups import later_for_pairs, lone_lookups
+from matching.lookups import register_lookups
 from matching.pairs import (
     BROADCAST_ROWS,
     LEFT,
@@ -319,13 +319,12 @@ def write_contacts(
                 )
             )
             if has_register:
-                found = lone_lookups(
-                    paired, versions, as_of, conf.match.start_tolerance_minutes,
-                    gconf.courses.patient_key_salt, cached,
-                )  # fmt: skip
                 both = F.col("region_row_id").isNotNull() & F.col("n_kontakt_id").isNotNull()
                 differing = paired.rows.where(both & any_difference(conf.match, fields))
-                lk.later = later_for_pairs(versions, as_of, differing, cached)
+                found, lk.later = register_lookups(
+                    paired, versions, as_of, conf.match.start_tolerance_minutes,
+                    gconf.courses.patient_key_salt, differing, cached,
+                )  # fmt: skip
             # the first part counted for the summary while the value's last jobs run (its grouping
             # is mostly planning on the driver, which leaves a core free)
             counted = _tally_of(spark, schema, target) if target.exists() else Tally()

@@ -119,3 +119,64 @@ def test_a_lone_rows_national_course_is_found_by_a_list_or_a_frame_of_patients(s
         return {(r["region_row_id"], r["value_course_id"], r["_value"], r["value_drg"]) for r in got.collect()}
 
     assert found(["p1", "p3"]) == found(rows.select("r_cpr_key")) == {("r1", "C1", 1000.0, "04MP01")}
+
+
+def test_the_register_lookups_are_the_same_with_one_scan_of_few_ids_or_with_frames(spark, tmp_path, monkeypatch):
+    """`register_lookups`: the lone rows' first reports and the differing pairs' later versions.
+    With few ids of each, the kontakt versions of both are read in one scan and kept; with many
+    (FEW_KEYS 0: the ids stay frames) each lookup scans on its own. The same rows either way."""
+    import matching.keys as keys
+    from matching.lookups import register_lookups
+    from matching.pairs import Paired
+
+    t = dt.datetime
+    as_of = t(2022, 3, 10)
+    kontakt_cols = (
+        "kontakt_id string, reported_at timestamp, deleted boolean, start_time timestamp, "
+        "end_time timestamp, responsible_unit string, type string, priority string"
+    )
+    s, e = t(2021, 6, 1, 8), t(2021, 6, 1, 9)
+    kontakt = [
+        ("K1", t(2021, 6, 2), False, s, e, "U1", "ALCA00", "ATA3"),
+        ("K1", t(2021, 7, 1), True, s, e, "U1", "ALCA00", "ATA3"),  # lone, deleted
+        ("K2", t(2022, 4, 1), False, s, e, "U1", "ALCA00", "ATA3"),  # lone, reported late
+        ("K5", t(2021, 6, 2), False, s, e, "U1", "ALCA00", "ATA3"),  # a pair that differs
+        ("K5", t(2022, 4, 2), False, s, e, "U2", "ALCA00", "ATA1"),  # ... its unit and priority later
+        ("K6", t(2021, 6, 2), False, s, e, "U1", "ALCA00", "ATA3"),  # another contact
+    ]
+    diagnose = [
+        ("K5", "A", t(2022, 4, 3), False, "DJ441"),
+        ("K5", "B", t(2022, 4, 3), False, "DZ000"),  # not the aktionsdiagnose
+        ("K6", "A", t(2022, 4, 3), False, "DJ449"),
+    ]
+    paths = {"kontakt": tmp_path / "kontakt", "diagnose": tmp_path / "diagnose"}
+    spark.createDataFrame(kontakt, kontakt_cols).write.parquet(str(paths["kontakt"]))
+    spark.createDataFrame(
+        diagnose, "kontakt_id string, role string, reported_at timestamp, deleted boolean, code string"
+    ).write.parquet(str(paths["diagnose"]))
+    versions = {name: spark.read.parquet(str(p)) for name, p in paths.items()}
+    lone = spark.createDataFrame(
+        [("r1", "K1"), ("r2", "K2"), ("r3", "K9")], "region_row_id string, r_kontakt_id string"
+    )
+    differing = spark.createDataFrame([("K5",), ("K5",)], "n_kontakt_id string")
+
+    def looked_up(few: bool) -> tuple[set, dict]:
+        values = {"r_kontakt_id": ["K1", "K2", "K9"]} if few else None
+        paired = Paired(rows=lone, lone=lone, pairs=lone, cached=[], n_lone=3, n_lone_no_id=0, lone_values=values)
+        cached: list = []
+        found, later = register_lookups(paired, versions, as_of, 60.0, "salt", differing, cached)
+        got = ({tuple(r) for r in found.collect()}, {r["n_kontakt_id"]: r["later"] for r in later.collect()})
+        for df in cached:
+            df.unpersist()
+        return got
+
+    expected = (
+        {("r1", t(2021, 6, 2), t(2021, 7, 1), True), ("r2", t(2022, 4, 1), None, True)},  # K9: not in it
+        {"K5": {"responsible_unit=U2": "2022-04-02T00:00:00Z", "priority=ATA1": "2022-04-02T00:00:00Z",
+                "start_time=2021-06-01T08:00:00Z": "2022-04-02T00:00:00Z",
+                "end_time=2021-06-01T09:00:00Z": "2022-04-02T00:00:00Z", "type=ALCA00": "2022-04-02T00:00:00Z",
+                "aktionsdiagnose=DJ441": "2022-04-03T00:00:00Z"}},
+    )  # fmt: skip
+    assert looked_up(few=True) == expected
+    monkeypatch.setattr(keys, "FEW_KEYS", 0)  # the pairs' ids stay a frame, and the lone rows' too
+    assert looked_up(few=False) == expected
