@@ -20,7 +20,7 @@ from pyspark.sql import functions as F
 
 from matching.keys import Keys, among, keys_of
 from matching.pairs import BROADCAST_ROWS, Paired, joinable, settled, settled_keys
-from matching.reasons import first_reports, later_versions, resolve_by_patient
+from matching.reasons import KONTAKT_FIELDS, first_reports, later_versions, resolve_by_patient
 
 
 def _lone_ids(
@@ -99,14 +99,15 @@ def register_lookups(
       with differences to explain); None when there is none (the versions are then not read for
       them).
     Both settled and joinable. When both sets of ids are few (lists), the kontakt versions of all
-    of them are read in one scan and kept for both."""
+    of them are read in one scan (the columns of both lookups) and kept for both."""
     lone_ids, ids = _lone_ids(paired, versions, tolerance_minutes, salt, cached)
     pair_ids, n_pairs = settled(differing.select(F.col("n_kontakt_id").alias("kontakt_id")).distinct())
     cached.append(pair_ids)
     asked = keys_of(pair_ids, "kontakt_id", n_pairs) if n_pairs else []
     read = versions
-    if isinstance(ids, list) and isinstance(asked, list):  # few of each: one scan of the kontakt versions
-        kontakt, _ = settled(among(versions["kontakt"], "kontakt_id", sorted(set(ids) | set(asked))))
+    if n_pairs and isinstance(ids, list) and isinstance(asked, list):  # few of each: one scan of the kontakt versions
+        wanted = versions["kontakt"].select("kontakt_id", "reported_at", "deleted", *KONTAKT_FIELDS)  # both's columns
+        kontakt, _ = settled(among(wanted, "kontakt_id", sorted(set(ids) | set(asked))))
         cached.append(kontakt)
         read = {**versions, "kontakt": kontakt}
     found = _found(paired, lone_ids, ids, read, as_of, cached)
