@@ -107,7 +107,7 @@ def register_lookups(
     read = versions
     if n_pairs and isinstance(ids, list) and isinstance(asked, list):  # few of each: one scan of the kontakt versions
         wanted = versions["kontakt"].select("kontakt_id", "reported_at", "deleted", *KONTAKT_FIELDS)  # both's columns
-        kontakt, _ = settled(among(wanted, "kontakt_id", sorted(set(ids) | set(asked))))
+        kontakt = among(wanted, "kontakt_id", sorted(set(ids) | set(asked))).localCheckpoint()  # a few rows
         cached.append(kontakt)
         read = {**versions, "kontakt": kontakt}
     found = _found(paired, lone_ids, ids, read, as_of, cached)
